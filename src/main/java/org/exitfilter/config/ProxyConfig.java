@@ -1,0 +1,45 @@
+package org.exitfilter.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.exitfilter.net.IpNetwork;
+
+/**
+ * The validated contents of {@code exitfilter.yaml}. Paths are resolved against the config file's
+ * folder.
+ *
+ * @param file the config file itself
+ * @param listen where the proxy listens ({@code listen:}, default 127.0.0.1:3128)
+ * @param clients networks allowed to connect ({@code clients:}); empty means any, which the loader
+ *     only allows when {@code listen} is a loopback address
+ * @param resolver the DNS server for destinations ({@code resolver:}), or {@code null} for the
+ *     system's resolver configuration and hosts file
+ * @param connectPorts ports CONNECT may reach ({@code connect-ports:}, default [443])
+ * @param allowPrivateDestinations whether loopback, private, link-local, CGNAT, multicast and
+ *     unspecified destinations may be reached ({@code allow-private-destinations:}, default false)
+ * @param blocklist the blocklist file ({@code blocklist:}, default blocklist.yaml)
+ * @param blockPage the HTML template of the block page ({@code block-page:}, default
+ *     blockpage.html)
+ * @param admin where the admin listener serves metrics and status ({@code admin:}, default
+ *     127.0.0.1:9128), or {@code null} when set to {@code off}
+ * @param limits resource limits ({@code limits:})
+ */
+public record ProxyConfig(
+    Path file,
+    InetSocketAddress listen,
+    List<IpNetwork> clients,
+    InetSocketAddress resolver,
+    Set<Integer> connectPorts,
+    boolean allowPrivateDestinations,
+    Path blocklist,
+    Path blockPage,
+    InetSocketAddress admin,
+    Limits limits) {
+
+  public ProxyConfig {
+    clients = List.copyOf(clients);
+    connectPorts = Set.copyOf(connectPorts);
+  }
+}

@@ -1,0 +1,34 @@
+package org.exitfilter.match;
+
+import java.net.InetAddress;
+import java.time.LocalDate;
+import org.exitfilter.config.Blocklist;
+import org.exitfilter.net.Host;
+
+/**
+ * A compiled, immutable blocklist snapshot. Thread-safe and lock-free; lookups never see a later
+ * or earlier list than the one compiled.
+ */
+public interface Matcher {
+
+  /**
+   * The verdict for a name on a port: the most specific matching entry decides (an exact host or
+   * a pattern beats a domain, a longer domain beats a shorter one; on a tie the exception wins).
+   */
+  Verdict check(Host.Name name, int port);
+
+  /**
+   * The verdict for an address on a port from the network entries; the longest matching prefix
+   * decides, on a tie the exception wins. IPv6 addresses embedding an IPv4 address are checked
+   * under both.
+   */
+  Verdict check(InetAddress address, int port);
+
+  /** The day (UTC) the snapshot was compiled for; entries expired before it were left out. */
+  LocalDate day();
+
+  /** Compiles a blocklist for lookups on the given UTC day. */
+  static Matcher compile(Blocklist blocklist, LocalDate day) {
+    throw new UnsupportedOperationException("TODO");
+  }
+}
