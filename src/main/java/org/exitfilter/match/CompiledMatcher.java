@@ -74,14 +74,10 @@ final class CompiledMatcher implements Matcher {
     nameRules.addAll(domains);
 
     Templates.Builder templates = new Templates.Builder(blocklist.file());
-    int[] nameTemplates = new int[nameRules.size()];
-    for (int i = 0; i < nameTemplates.length; i++) {
-      nameTemplates[i] = templates.idOf(nameRules.get(i));
-    }
-    int[] patternTemplates = new int[patternRules.size()];
-    for (int i = 0; i < patternTemplates.length; i++) {
-      patternTemplates[i] = templates.idOf(patternRules.get(i));
-    }
+    int[] nameTemplates = templates.idsOf(nameRules);
+    int[] patternTemplates = templates.idsOf(patternRules);
+    int[] v4Templates = templates.idsOf(v4);
+    int[] v6Templates = templates.idsOf(v6);
     Templates shared = templates.build();
     boolean portSensitive =
         nameRules.stream().anyMatch(r -> !r.ports().isAll())
@@ -94,8 +90,8 @@ final class CompiledMatcher implements Matcher {
             patternOrder.stream().mapToInt(Integer::intValue).toArray(),
             patternTemplates,
             shared),
-        NetworkIndex.build(32, v4),
-        NetworkIndex.build(128, v6),
+        NetworkIndex.build(32, v4, v4Templates, shared),
+        NetworkIndex.build(128, v6, v6Templates, shared),
         portSensitive);
   }
 

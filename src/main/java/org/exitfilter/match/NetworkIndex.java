@@ -1,8 +1,12 @@
 package org.exitfilter.match;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.TreeSet;
 import org.exitfilter.config.Rule;
+import org.exitfilter.net.IpNetwork;
 
 /**
  * The network entries of one address family, found by hashing: the table is keyed by prefix length
@@ -11,12 +15,13 @@ import org.exitfilter.config.Rule;
  * handful in practice.
  *
  * <p>Addresses are held as 128 bits in two {@code long}s, an IPv4 address in the top 32 bits, so
- * that one implementation serves both families. Network entries keep their {@link Rule} and
- * verdict: they are few next to names, and their value text could not be rebuilt exactly.
+ * that one implementation serves both families. Like names, entries read from lists keep only their
+ * bits, line and template (see {@link Templates}).
  */
 final class NetworkIndex {
   private static final int CONTINUES = 1;
   private static final int ALL_PORTS = 2;
+  private static final int TEMPLATE_SHIFT = 2;
 
   private final int bits;
   private final int[] lengthsLongestFirst;
@@ -26,7 +31,9 @@ final class NetworkIndex {
   private final long[] low;
   private final int[] prefix;
   private final int[] meta;
+  private final int[] lines;
   private final Verdict[] verdicts;
+  private final Templates templates;
 
   private NetworkIndex(
       int bits,
@@ -36,7 +43,9 @@ final class NetworkIndex {
       long[] low,
       int[] prefix,
       int[] meta,
-      Verdict[] verdicts) {
+      int[] lines,
+      Verdict[] verdicts,
+      Templates templates) {
     this.bits = bits;
     this.lengthsLongestFirst = lengthsLongestFirst;
     this.slots = table.slots;
@@ -45,7 +54,9 @@ final class NetworkIndex {
     this.low = low;
     this.prefix = prefix;
     this.meta = meta;
+    this.lines = lines;
     this.verdicts = verdicts;
+    this.templates = templates;
   }
 
   /**
@@ -53,8 +64,9 @@ final class NetworkIndex {
    *
    * @param bits 32 for IPv4, 128 for IPv6
    * @param rules the rules of that family, exceptions first, each kind in file order
+   * @param templateIds the template of each rule
    */
-  static NetworkIndex build(int bits, List<Rule> rules) {
+  static NetworkIndex build(int bits, List<Rule> rules, int[] templateIds, Templates templates) {
     int n = rules.size();
     long[] highs = new long[n];
     long[] lows = new long[n];
@@ -64,7 +76,7 @@ final class NetworkIndex {
     for (int i = 0; i < n; i++) {
       Rule rule = rules.get(i);
       byte[] address = rule.network().address().getAddress();
-      int length = rule.network().prefixLength();
+      int length = prefixLength(rule.network());
       if (address.length * 8 != bits || length < 0 || length > bits) {
         throw new IllegalArgumentException("bad network in " + rule.describe());
       }
@@ -83,6 +95,7 @@ final class NetworkIndex {
     long[] low = new long[n];
     int[] prefix = new int[n];
     int[] meta = new int[n];
+    int[] lines = new int[n];
     Verdict[] verdicts = new Verdict[n];
     for (int position = 0; position < n; position++) {
       int i = table.order[position];
@@ -90,12 +103,15 @@ final class NetworkIndex {
       low[position] = lows[i];
       prefix[position] = prefixes[i];
       meta[position] =
-          (table.continues[position] ? CONTINUES : 0)
+          templateIds[i] << TEMPLATE_SHIFT
+              | (table.continues[position] ? CONTINUES : 0)
               | (rules.get(i).ports().isAll() ? ALL_PORTS : 0);
-      verdicts[position] = Templates.verdictOf(rules.get(i));
+      lines[position] = rules.get(i).source().line();
+      verdicts[position] = templates.precomputed(templateIds[i]);
     }
     int[] longestFirst = lengths.descendingSet().stream().mapToInt(Integer::intValue).toArray();
-    return new NetworkIndex(bits, longestFirst, table, high, low, prefix, meta, verdicts);
+    return new NetworkIndex(
+        bits, longestFirst, table, high, low, prefix, meta, lines, verdicts, templates);
   }
 
   /**
@@ -147,12 +163,46 @@ final class NetworkIndex {
   private Verdict firstApplying(int entry, int port) {
     for (int e = entry; ; e++) {
       int m = meta[e];
-      if ((m & ALL_PORTS) != 0 || verdicts[e].rule().ports().contains(port)) {
-        return verdicts[e];
+      if ((m & ALL_PORTS) != 0 || templates.ports(m >>> TEMPLATE_SHIFT).contains(port)) {
+        return verdict(e);
       }
       if ((m & CONTINUES) == 0) {
         return null;
       }
+    }
+  }
+
+  /**
+   * The prefix length in the address's own family. Java turns {@code ::ffff:a.b.c.d} into an IPv4
+   * address, so an IPv4-mapped network such as {@code ::ffff:192.0.2.0/120} arrives with an IPv4
+   * address and an IPv6 length; it means the IPv4 network {@code 192.0.2.0/24}.
+   */
+  static int prefixLength(IpNetwork network) {
+    int length = network.prefixLength();
+    return network.address() instanceof Inet4Address && length >= 96 ? length - 96 : length;
+  }
+
+  /** The verdict of an entry; built on first use for entries of shared templates. */
+  private Verdict verdict(int entry) {
+    Verdict verdict = verdicts[entry];
+    if (verdict == null) {
+      // Racing threads may each build one; they are equal and fully immutable (final fields).
+      verdict = templates.rebuild(meta[entry] >>> TEMPLATE_SHIFT, network(entry), lines[entry]);
+      verdicts[entry] = verdict;
+    }
+    return verdict;
+  }
+
+  private IpNetwork network(int entry) {
+    byte[] address = new byte[bits / 8];
+    for (int i = 0; i < address.length; i++) {
+      long word = i < 8 ? high[entry] : low[entry];
+      address[i] = (byte) (word >>> (56 - 8 * (i % 8)));
+    }
+    try {
+      return new IpNetwork(InetAddress.getByAddress(address), prefix[entry]);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("4 or 16 bytes", e);
     }
   }
 

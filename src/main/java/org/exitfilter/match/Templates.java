@@ -12,9 +12,10 @@ import org.exitfilter.config.Ports;
 import org.exitfilter.config.Rule;
 import org.exitfilter.config.RuleKind;
 import org.exitfilter.config.Source;
+import org.exitfilter.net.IpNetwork;
 
 /**
- * What name entries read from plain-text lists have in common, kept once instead of once per entry.
+ * What entries read from plain-text lists have in common, kept once instead of once per entry.
  *
  * <p>The entries of one list differ only in their value and line: kind, ports, reason, requester,
  * dates, reference, file and column are the list's. Holding a {@link Rule} record (and its {@link
@@ -73,6 +74,25 @@ final class Templates {
             source));
   }
 
+  /** A verdict for a network entry of a shared template, its value the network's canonical text. */
+  Verdict rebuild(int template, IpNetwork network, int line) {
+    Rule r = representatives[template];
+    Source source = new Source(r.source().file(), line, r.source().column());
+    return verdictOf(
+        new Rule(
+            r.kind(),
+            network.toString(),
+            network,
+            r.ports(),
+            r.exception(),
+            r.reason(),
+            r.requestedBy(),
+            r.requestedOn(),
+            r.expires(),
+            r.reference(),
+            source));
+  }
+
   static Verdict verdictOf(Rule rule) {
     return new Verdict(rule.exception() ? Verdict.Decision.EXEMPT : Verdict.Decision.BLOCK, rule);
   }
@@ -91,10 +111,19 @@ final class Templates {
       this.blocklistFile = blocklistFile;
     }
 
+    /** The template of each rule. */
+    int[] idsOf(List<Rule> rules) {
+      int[] ids = new int[rules.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = idOf(rules.get(i));
+      }
+      return ids;
+    }
+
     /** The template of a rule, created on first sight. */
     int idOf(Rule rule) {
       int id;
-      if (rule.source().file().equals(blocklistFile)) {
+      if (keepsOwn(rule)) {
         id = add(rule);
       } else if (previous != null && sameTemplate(previous, rule)) {
         // Entries from one list come in a run; skip the map for them.
@@ -113,6 +142,18 @@ final class Templates {
       }
       counts[id]++;
       return id;
+    }
+
+    /**
+     * Entries of the blocklist file, and network entries that could not be rebuilt equal (their
+     * value is not the canonical text, or an IPv4-mapped network), keep their own {@code Rule}.
+     */
+    private boolean keepsOwn(Rule rule) {
+      IpNetwork network = rule.network();
+      return rule.source().file().equals(blocklistFile)
+          || (network != null
+              && (!rule.value().equals(network.toString())
+                  || NetworkIndex.prefixLength(network) != network.prefixLength()));
     }
 
     private int add(Rule representative) {
@@ -143,7 +184,7 @@ final class Templates {
     }
   }
 
-  /** Everything of a name rule but its value and line. */
+  /** Everything of a rule but its value (and network) and line. */
   private record Key(
       RuleKind kind,
       Ports ports,
