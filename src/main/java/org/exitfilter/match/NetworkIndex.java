@@ -25,7 +25,8 @@ final class NetworkIndex {
 
   private final int bits;
   private final int[] lengthsLongestFirst;
-  private final long[] slots;
+  private final GroupTable table;
+  private final int[] slots;
   private final int mask;
   private final long[] high;
   private final long[] low;
@@ -48,6 +49,7 @@ final class NetworkIndex {
       Templates templates) {
     this.bits = bits;
     this.lengthsLongestFirst = lengthsLongestFirst;
+    this.table = table;
     this.slots = table.slots;
     this.mask = table.mask;
     this.high = high;
@@ -130,14 +132,14 @@ final class NetworkIndex {
       long h = maskHigh(addressHigh, length);
       long l = maskLow(addressLow, length);
       long mixed = hash(h, l, length);
-      int tag = GroupTable.tag(mixed);
-      for (int s = GroupTable.firstSlot(mixed, mask); ; s = (s + 1) & mask) {
-        long slot = slots[s];
+      int tag = table.tag(mixed);
+      for (int s = table.firstSlot(mixed); ; s = (s + 1) & mask) {
+        int slot = slots[s];
         if (slot == 0) {
           break;
         }
-        int entry = GroupTable.entry(slot);
-        if (GroupTable.tagMatches(slot, tag)
+        int entry = table.entry(slot);
+        if (table.tagMatches(slot, tag)
             && high[entry] == h
             && low[entry] == l
             && prefix[entry] == length) {
@@ -207,7 +209,7 @@ final class NetworkIndex {
   }
 
   private static long hash(long high, long low, int length) {
-    return NameHash.mix(high ^ NameHash.mix(low + length));
+    return GroupTable.spread((high * NameHash.MULTIPLIER + low) * NameHash.MULTIPLIER + length);
   }
 
   /** Eight bytes from {@code from}, big-endian; bytes past the end read as 0 (IPv4). */
