@@ -128,7 +128,8 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private void onRequestHead(HttpRequest request) {
     headDeadline().headReceived();
-    encoder().answeringHead(false);
+    // Whatever answers this request, the proxy's own pages included, a HEAD gets no body.
+    encoder().answeringHead(request.method().equals(HttpMethod.HEAD));
     boolean complete = request instanceof LastHttpContent;
     try {
       context.checks().check(request);
@@ -177,7 +178,6 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
 
     prepareForUpstream(request, target);
-    encoder().answeringHead(request.method().equals(HttpMethod.HEAD));
     requestComplete = false;
     responseStarted = false;
     informationalResponse = false;
@@ -610,7 +610,6 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private void respondItself(FullHttpResponse response, boolean complete) {
     boolean keepAlive = !HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(
         response.headers().get(HttpHeaderNames.CONNECTION, ""));
-    encoder().answeringHead(false);
     if (!keepAlive) {
       state = State.DONE;
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -629,12 +628,10 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private void fail(ProxyException e) {
     state = State.DONE;
     cancelResponseTimer();
-    ClientResponseEncoder encoder = encoder();
-    if (encoder == null) {
+    if (encoder() == null) {
       ctx.close();
       return;
     }
-    encoder.answeringHead(false);
     ctx.writeAndFlush(Responses.error(ctx.alloc(), e.error, e.getMessage()))
         .addListener(ChannelFutureListener.CLOSE);
   }
