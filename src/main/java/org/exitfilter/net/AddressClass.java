@@ -101,8 +101,8 @@ public final class AddressClass {
 
   /**
    * The IPv4 address in the last 32 bits of an IPv4-mapped (::ffff:0:0/96, when it arrives as an
-   * Inet6Address at all), IPv4-compatible (::/96 but :: and ::1) or NAT64 (64:ff9b::/96)
-   * address, or null.
+   * Inet6Address at all), IPv4-compatible (::/96 but :: and ::1) or NAT64 (64:ff9b::/96) address,
+   * or null.
    */
   static byte[] embeddedIpv4(byte[] bytes) {
     if (bytes.length != 16) {

@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The one parser of destination hosts. Its output is what the blocklist is matched against and
- * what the proxy connects to, so no spelling of a host can be checked as one thing and reached as
+ * The one parser of destination hosts. Its output is what the blocklist is matched against and what
+ * the proxy connects to, so no spelling of a host can be checked as one thing and reached as
  * another.
  */
 public final class HostParser {
@@ -15,9 +15,9 @@ public final class HostParser {
   private static final int MAX_LABEL_LENGTH = 63;
 
   /**
-   * Longest input looked at. UTS #46 may drop characters (soft hyphens), so the raw text of a
-   * valid name can exceed 253 characters, but not by this much; the bound keeps the IDNA work per
-   * request small.
+   * Longest input looked at. UTS #46 may drop characters (soft hyphens), so the raw text of a valid
+   * name can exceed 253 characters, but not by this much; the bound keeps the IDNA work per request
+   * small.
    */
   private static final int MAX_INPUT_LENGTH = 1024;
 
@@ -29,9 +29,9 @@ public final class HostParser {
    * with UTS #46 non-transitional processing).
    *
    * <p>Follows the WHATWG URL standard's host parser for special schemes, stricter in three ways:
-   * percent-encoding is refused rather than decoded, DNS lengths are enforced, and empty labels
-   * are refused. Bare IPv6 (no brackets) is accepted when the text contains {@code ':'}, as TLS
-   * SNI and some CONNECT clients give it; a name never contains {@code ':'}.
+   * percent-encoding is refused rather than decoded, DNS lengths are enforced, and empty labels are
+   * refused. Bare IPv6 (no brackets) is accepted when the text contains {@code ':'}, as TLS SNI and
+   * some CONNECT clients give it; a name never contains {@code ':'}.
    *
    * @throws InvalidHostException for percent-encoding, forbidden characters, empty labels, names
    *     over 253 characters or labels over 63, or a numeric-looking last label that is not a valid
@@ -99,8 +99,7 @@ public final class HostParser {
         throw new InvalidHostException("empty label");
       }
       if (labelEnd - labelStart > MAX_LABEL_LENGTH) {
-        throw new InvalidHostException(
-            "label longer than " + MAX_LABEL_LENGTH + " characters");
+        throw new InvalidHostException("label longer than " + MAX_LABEL_LENGTH + " characters");
       }
       labelStart = labelEnd + 1;
     }
@@ -109,8 +108,8 @@ public final class HostParser {
 
   /**
    * Refuses the WHATWG forbidden domain code points: C0 controls, space, DEL and {@code
-   * #%/:<>?@[\]^|}. Each of them either ends a host in a URL or means something to a resolver or
-   * a log reader.
+   * #%/:<>?@[\]^|}. Each of them either ends a host in a URL or means something to a resolver or a
+   * log reader.
    */
   private static void rejectForbidden(String text) throws InvalidHostException {
     for (int i = 0; i < text.length(); i++) {

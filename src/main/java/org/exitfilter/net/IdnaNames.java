@@ -25,8 +25,8 @@ final class IdnaNames {
   /**
    * Errors that WHATWG does not apply: it sets CheckHyphens false (real names such as {@code
    * r3---sn-abc.googlevideo.com} have hyphens in positions 3 and 4) and VerifyDnsLength false.
-   * ICU4J always reports them; the lengths and empty labels are checked by {@link HostParser}
-   * after the trailing dot is removed, with clearer messages.
+   * ICU4J always reports them; the lengths and empty labels are checked by {@link HostParser} after
+   * the trailing dot is removed, with clearer messages.
    */
   private static final Set<IDNA.Error> NOT_APPLIED =
       EnumSet.of(

@@ -10,8 +10,8 @@ import org.apache.commons.net.util.SubnetUtils;
  * An IPv4 or IPv6 network: an address with the host bits cleared and a prefix length. A single
  * address is a network of /32 or /128.
  *
- * <p>An IPv6 network inside the IPv4-mapped range ({@code ::ffff:0:0/96} and longer) is kept as
- * the IPv4 network it covers, since {@link HostParser} turns mapped addresses into IPv4 ones.
+ * <p>An IPv6 network inside the IPv4-mapped range ({@code ::ffff:0:0/96} and longer) is kept as the
+ * IPv4 network it covers, since {@link HostParser} turns mapped addresses into IPv4 ones.
  */
 public record IpNetwork(InetAddress address, int prefixLength) {
 
@@ -58,8 +58,7 @@ public record IpNetwork(InetAddress address, int prefixLength) {
     int prefix = prefixText == null ? 32 : prefixLength(text, prefixText, 32);
     // Our own strict check above keeps SubnetUtils from reading 010 as ten, where browsers read
     // eight; SubnetUtils then does the netmask arithmetic.
-    String network =
-        new SubnetUtils(addressText + "/" + prefix).getInfo().getNetworkAddress();
+    String network = new SubnetUtils(addressText + "/" + prefix).getInfo().getNetworkAddress();
     if (!network.equals(addressText)) {
       throw hostBitsSet(text, network + "/" + prefix);
     }

@@ -1,14 +1,14 @@
 package org.exitfilter.net;
 
 /**
- * IPv4 literals as the WHATWG URL standard's IPv4 parser reads them (curl agrees on every form
- * it accepts): one to four dot-separated parts, each decimal, octal (leading {@code 0}) or
- * hexadecimal ({@code 0x}); the last part fills the remaining bytes. So {@code 127.1}, {@code
- * 0x7f.1}, {@code 0177.0.0.1} and {@code 2130706433} are all 127.0.0.1.
+ * IPv4 literals as the WHATWG URL standard's IPv4 parser reads them (curl agrees on every form it
+ * accepts): one to four dot-separated parts, each decimal, octal (leading {@code 0}) or hexadecimal
+ * ({@code 0x}); the last part fills the remaining bytes. So {@code 127.1}, {@code 0x7f.1}, {@code
+ * 0177.0.0.1} and {@code 2130706433} are all 127.0.0.1.
  *
- * <p>Every one of those spellings would also be read as an address by the system resolver
- * ({@code inet_aton}), so a host that looks numeric must become an address here or be refused:
- * passing it on as a name would let {@code 2130706433} slip past a ban on 127.0.0.0/8.
+ * <p>Every one of those spellings would also be read as an address by the system resolver ({@code
+ * inet_aton}), so a host that looks numeric must become an address here or be refused: passing it
+ * on as a name would let {@code 2130706433} slip past a ban on 127.0.0.0/8.
  */
 final class Ipv4Literal {
   /** A number too large for any part; saturating keeps the arithmetic in a long. */
@@ -74,8 +74,8 @@ final class Ipv4Literal {
 
   /**
    * Parses the strict dotted-quad form written by operators: four decimal numbers 0-255 without
-   * leading zeros, so that {@code 010.0.0.1} is not silently read one way here and another way by
-   * a browser.
+   * leading zeros, so that {@code 010.0.0.1} is not silently read one way here and another way by a
+   * browser.
    *
    * @return the four bytes, or null when the text is not in that form
    */

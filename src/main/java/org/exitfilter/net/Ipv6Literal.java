@@ -1,14 +1,13 @@
 package org.exitfilter.net;
 
 /**
- * IPv6 text, read with the WHATWG URL standard's IPv6 parser: up to eight groups of one to four
- * hex digits, at most one {@code ::} standing for one or more zero groups, and optionally a
- * dotted IPv4 address (decimal, no leading zeros) in place of the last two groups.
+ * IPv6 text, read with the WHATWG URL standard's IPv6 parser: up to eight groups of one to four hex
+ * digits, at most one {@code ::} standing for one or more zero groups, and optionally a dotted IPv4
+ * address (decimal, no leading zeros) in place of the last two groups.
  *
  * <p>No zone identifier: {@code fe80::1%eth0} names an interface of this machine, never a
- * destination on the Internet. The result is bytes, never a lookup: {@code
- * InetAddress.getByName} must not see untrusted text, since anything it does not recognise as a
- * literal it sends to DNS.
+ * destination on the Internet. The result is bytes, never a lookup: {@code InetAddress.getByName}
+ * must not see untrusted text, since anything it does not recognise as a literal it sends to DNS.
  */
 final class Ipv6Literal {
   private Ipv6Literal() {}

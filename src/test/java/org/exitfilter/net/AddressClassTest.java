@@ -61,8 +61,7 @@ class AddressClassTest {
         "[2002:7f00:1::]",
         "[2002:a00:1::1]"
       })
-  void loopbackPrivateLinkLocalAndTheirIpv6SpellingsAreNonPublic(String literal)
-      throws Exception {
+  void loopbackPrivateLinkLocalAndTheirIpv6SpellingsAreNonPublic(String literal) throws Exception {
     assertThat(AddressClass.isNonPublic(address(literal))).isTrue();
   }
 
@@ -108,8 +107,7 @@ class AddressClassTest {
     Inet6Address loopback = Inet6Address.getByAddress(null, mapped, -1);
 
     assertThat(AddressClass.isNonPublic(loopback)).isTrue();
-    assertThat(AddressClass.withEmbedded(loopback))
-        .containsExactly(loopback, address("127.0.0.1"));
+    assertThat(AddressClass.withEmbedded(loopback)).containsExactly(loopback, address("127.0.0.1"));
   }
 
   @ParameterizedTest(name = "{0} embeds {1}")

@@ -66,7 +66,8 @@ class IpNetworkTest {
         "fe80::1/10       | fe80::1/10 has host bits set; did you mean fe80::/10?",
         "::ffff:1.2.3.4/80| ::ffff:1.2.3.4/80 has host bits set; did you mean ::/80?",
         "10.0.0.0/33      | 10.0.0.0/33 has prefix length /33, out of range for IPv4 (0 to 32)",
-        "2001:db8::/129   | 2001:db8::/129 has prefix length /129, out of range for IPv6 (0 to 128)",
+        "2001:db8::/129   | 2001:db8::/129 has prefix length /129, out of range for IPv6 (0 to"
+            + " 128)",
         "10.0.0.0/-1      | has a prefix length that is not a number from 0 to 32",
         "10.0.0.0/        | has a prefix length that is not a number from 0 to 32",
         "10.0.0.0/0x8     | has a prefix length that is not a number from 0 to 32",
