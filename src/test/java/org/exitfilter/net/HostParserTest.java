@@ -133,6 +133,9 @@ class HostParserTest {
         // ZWJ and ZWNJ are kept (non-transitional) where CONTEXTJ allows them: after a virama.
         arguments("क्\u200Dष.example", "xn--11b2ezcw70k.example"),
         arguments("क्\u200Cष.example", "xn--11b2ezcs70k.example"),
+        // ZWNJ between Arabic-script letters that join on both sides (RFC 5892 appendix A.1).
+        arguments("نامه\u200Cای.example", "xn--mgba3gch31f060k.example"),
+        arguments("نامهای.example", "xn--mgba3gch31f.example"),
         arguments("א1.example", "xn--1-zhc.example"),
         arguments("a".repeat(63) + ".example", "a".repeat(63) + ".example"),
         arguments(name253(), name253()),
