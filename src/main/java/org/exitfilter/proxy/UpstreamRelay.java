@@ -2,6 +2,7 @@ package org.exitfilter.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * The last handler of an upstream HTTP connection: hands every response part, writability change
@@ -29,6 +30,16 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     frontend.upstreamClosed(ctx.channel());
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      // Silent in both directions for the idle timeout: the connection has done its work.
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
   }
 
   @Override

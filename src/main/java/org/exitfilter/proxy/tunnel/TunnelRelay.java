@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * One direction of a tunnel: writes what its channel reads to the peer, unchanged. Reads only
@@ -29,7 +31,7 @@ public final class TunnelRelay extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!peer.isActive()) {
-      io.netty.util.ReferenceCountUtil.release(msg);
+      ReferenceCountUtil.release(msg);
       ctx.close();
       return;
     }
@@ -57,6 +59,16 @@ public final class TunnelRelay extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closeOnFlush(peer);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      // Silent in both directions for the idle timeout: the connection has done its work.
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
   }
 
   @Override
