@@ -119,8 +119,10 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
       ChannelPipeline client, Channel upstream, long sniTimeoutMillis, Predicate<String> sni) {
     client.addAfter(DECODER, SNI_GUARD, new SniGuard(sniTimeoutMillis, sni));
     client.addLast(RELAY, new TunnelRelay(upstream));
-    client.remove(FRONTEND);
+    // Flow control first: it hands what it still holds (the CONNECT's empty last content) to the
+    // frontend, which releases it, rather than to the relay.
     client.remove(FLOW_CONTROL);
+    client.remove(FRONTEND);
     client.remove(ENCODER);
     client.remove(HEAD_DEADLINE);
     client.remove(DECODER);
