@@ -118,13 +118,15 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
   static void switchToTunnel(
       ChannelPipeline client, Channel upstream, long sniTimeoutMillis, Predicate<String> sni) {
     client.addAfter(DECODER, SNI_GUARD, new SniGuard(sniTimeoutMillis, sni));
-    client.addLast(RELAY, new TunnelRelay(upstream));
     // Flow control first: it hands what it still holds (the CONNECT's empty last content) to the
     // frontend, which releases it, rather than to the relay.
     client.remove(FLOW_CONTROL);
     client.remove(FRONTEND);
     client.remove(ENCODER);
     client.remove(HEAD_DEADLINE);
+    // The relay asks for the first read when added; nothing may stand between it and the socket
+    // that would take that read for itself.
+    client.addLast(RELAY, new TunnelRelay(upstream));
     client.remove(DECODER);
     upstream.pipeline().addLast(RELAY, new TunnelRelay(client.channel()));
   }

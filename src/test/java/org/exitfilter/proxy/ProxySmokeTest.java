@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProxySmokeTest {
   @TempDir Path dir;
   HttpServer origin;
+  java.net.ServerSocket echo;
   ProxyServer proxy;
 
   static final Rule BAN =
@@ -56,6 +57,18 @@ class ProxySmokeTest {
       }
     });
     origin.start();
+    echo = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread echoThread = new Thread(() -> {
+      while (!echo.isClosed()) {
+        try (Socket c = echo.accept()) {
+          c.getInputStream().transferTo(c.getOutputStream());
+        } catch (IOException e) {
+          // next
+        }
+      }
+    });
+    echoThread.setDaemon(true);
+    echoThread.start();
     Path page = dir.resolve("blockpage.html");
     Files.writeString(page, "<p>{{host}} blocked: {{reason}}</p>");
     Matcher matcher = new Matcher() {
@@ -66,7 +79,7 @@ class ProxySmokeTest {
       @Override public LocalDate day() { return LocalDate.now(); }
     };
     ProxyConfig config = new ProxyConfig(dir.resolve("x.yaml"),
-        new InetSocketAddress("127.0.0.1", 0), List.of(), null, Set.of(443), true,
+        new InetSocketAddress("127.0.0.1", 0), List.of(), null, Set.of(443, echo.getLocalPort()), true,
         dir.resolve("b.yaml"), page, null, Limits.DEFAULTS);
     proxy = ProxyServer.start(config, () -> matcher);
   }
@@ -75,6 +88,59 @@ class ProxySmokeTest {
   void stop() {
     proxy.close();
     origin.stop(0);
+    try {
+      echo.close();
+    } catch (IOException e) {
+      // closing
+    }
+  }
+
+  @Test
+  void tunnelRelaysBytesBothWays() throws Exception {
+    try (Socket s = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(("CONNECT 127.0.0.1:" + echo.getLocalPort() + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      String head = readHead(s.getInputStream());
+      assertThat(head).startsWith("HTTP/1.1 200");
+      s.getOutputStream().write("hello tunnel".getBytes(StandardCharsets.US_ASCII));
+      byte[] back = s.getInputStream().readNBytes(12);
+      assertThat(new String(back, StandardCharsets.US_ASCII)).isEqualTo("hello tunnel");
+    }
+  }
+
+  @Test
+  void tunnelWithBannedSniIsClosedBeforeForwarding() throws Exception {
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, null, null);
+    javax.net.ssl.SSLEngine engine = tls.createSSLEngine("blocked.test", 443);
+    engine.setUseClientMode(true);
+    javax.net.ssl.SSLParameters params = engine.getSSLParameters();
+    params.setServerNames(List.of(new javax.net.ssl.SNIHostName("blocked.test")));
+    engine.setSSLParameters(params);
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    engine.wrap(java.nio.ByteBuffer.allocate(0), out);
+    out.flip();
+    byte[] hello = new byte[out.remaining()];
+    out.get(hello);
+    try (Socket s = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(("CONNECT 127.0.0.1:" + echo.getLocalPort() + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+      s.getOutputStream().write(hello);
+      assertThat(s.getInputStream().read()).as("closed without echoing the hello").isEqualTo(-1);
+    }
+  }
+
+  static String readHead(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    while (!b.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      b.append((char) c);
+    }
+    return b.toString();
   }
 
   HttpClient client() {
