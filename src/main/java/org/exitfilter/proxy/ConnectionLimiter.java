@@ -23,10 +23,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
           .getBytes(StandardCharsets.US_ASCII);
 
   private final int max;
+  private final ProxyObserver observer;
   private final AtomicInteger open = new AtomicInteger();
 
-  ConnectionLimiter(int max) {
+  ConnectionLimiter(int max, ProxyObserver observer) {
     this.max = max;
+    this.observer = observer;
   }
 
   int open() {
@@ -36,7 +38,14 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     int now = open.incrementAndGet();
-    ctx.channel().closeFuture().addListener(f -> open.decrementAndGet());
+    observer.clientConnections(1);
+    ctx.channel()
+        .closeFuture()
+        .addListener(
+            f -> {
+              open.decrementAndGet();
+              observer.clientConnections(-1);
+            });
     if (now > max) {
       ctx.writeAndFlush(Unpooled.wrappedBuffer(OVER_LIMIT)).addListener(ChannelFutureListener.CLOSE);
       return;

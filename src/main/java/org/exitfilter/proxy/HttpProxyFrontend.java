@@ -154,6 +154,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     if (RequestTarget.isOriginForm(request.uri())) {
       ReferenceCountUtil.release(request);
+      context.observer().outcome(ProxyObserver.Outcome.INFO_PAGE, null);
       respondItself(Responses.info(ctx.alloc(), mayKeepAlive), complete);
       return;
     }
@@ -266,6 +267,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean last = content instanceof LastHttpContent;
+    context.observer().bytesUpstream(content.content().readableBytes());
     upstream.writeAndFlush(content).addListener(closeClientOnFailure());
     if (last) {
       requestComplete = true;
@@ -312,6 +314,9 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean last = msg instanceof LastHttpContent;
+    if (msg instanceof HttpContent content) {
+      context.observer().bytesDownstream(content.content().readableBytes());
+    }
     ctx.writeAndFlush(msg).addListener(closeUpstreamOnFailure());
     if (last) {
       if (informationalResponse) {
@@ -376,6 +381,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   private void responseComplete() {
+    context.observer().outcome(ProxyObserver.Outcome.FORWARDED, null);
     if (!upstreamReusable || !requestComplete) {
       closeUpstream();
     } else {
@@ -464,15 +470,18 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     state = State.DONE;
     ctx.writeAndFlush(Responses.connectionEstablished())
         .addListener(closeOnFailure(tunnel));
+    context.observer().outcome(ProxyObserver.Outcome.TUNNELED, null);
     ProxyInitializer.switchToTunnel(
         ctx.pipeline(),
         tunnel,
         context.limits().headerTimeout().toMillis(),
-        serverNameCheck(matcher, port));
+        serverNameCheck(matcher, port, context.observer()),
+        context.observer());
   }
 
   /** The check of a tunnel's TLS server name, on the same snapshot as its CONNECT target. */
-  private static Predicate<String> serverNameCheck(Matcher matcher, int port) {
+  private static Predicate<String> serverNameCheck(
+      Matcher matcher, int port, ProxyObserver observer) {
     return serverName -> {
       Host host;
       try {
@@ -484,7 +493,11 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
           host instanceof Host.Name name
               ? matcher.check(name, port)
               : matcher.check(((Host.Ip) host).address(), port);
-      return !verdict.blocked();
+      if (verdict.blocked()) {
+        observer.outcome(ProxyObserver.Outcome.BLOCKED, verdict.rule());
+        return false;
+      }
+      return true;
     };
   }
 
@@ -494,7 +507,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     FullHttpResponse response =
         e.error == ProxyError.BLOCKED
             ? blockPage(destination.host().authority(), e.rule, false)
-            : Responses.error(ctx.alloc(), e.error, e.getMessage());
+            : errorResponse(e);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
@@ -626,6 +639,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   /** Answers with an error and closes the connection. */
   private void fail(ProxyException e) {
+    context.observer().outcome(outcomeOf(e.error), null);
     state = State.DONE;
     cancelResponseTimer();
     if (encoder() == null) {
@@ -636,7 +650,24 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         .addListener(ChannelFutureListener.CLOSE);
   }
 
+  private FullHttpResponse errorResponse(ProxyException e) {
+    context.observer().outcome(outcomeOf(e.error), null);
+    return Responses.error(ctx.alloc(), e.error, e.getMessage());
+  }
+
+  private static ProxyObserver.Outcome outcomeOf(ProxyError error) {
+    return switch (error) {
+      case BAD_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, REQUEST_TIMEOUT -> ProxyObserver.Outcome
+          .BAD_REQUEST;
+      case BLOCKED -> ProxyObserver.Outcome.BLOCKED;
+      case PORT_NOT_ALLOWED, DESTINATION_PROHIBITED, CONNECTION_LIMIT -> ProxyObserver.Outcome
+          .PROHIBITED;
+      default -> ProxyObserver.Outcome.UPSTREAM_ERROR;
+    };
+  }
+
   private FullHttpResponse blockPage(String host, Rule rule, boolean keepAlive) {
+    context.observer().outcome(ProxyObserver.Outcome.BLOCKED, rule);
     return Responses.blocked(ctx.alloc(), context.blockPage().render(host, rule), keepAlive);
   }
 

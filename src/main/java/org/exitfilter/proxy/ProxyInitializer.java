@@ -116,7 +116,11 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
    * after its CONNECT head reach the SNI guard.
    */
   static void switchToTunnel(
-      ChannelPipeline client, Channel upstream, long sniTimeoutMillis, Predicate<String> sni) {
+      ChannelPipeline client,
+      Channel upstream,
+      long sniTimeoutMillis,
+      Predicate<String> sni,
+      ProxyObserver observer) {
     client.addAfter(DECODER, SNI_GUARD, new SniGuard(sniTimeoutMillis, sni));
     // Flow control first: it hands what it still holds (the CONNECT's empty last content) to the
     // frontend, which releases it, rather than to the relay.
@@ -126,9 +130,11 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
     client.remove(HEAD_DEADLINE);
     // The relay asks for the first read when added; nothing may stand between it and the socket
     // that would take that read for itself.
-    client.addLast(RELAY, new TunnelRelay(upstream));
+    client.addLast(RELAY, new TunnelRelay(upstream, observer::bytesUpstream));
     client.remove(DECODER);
-    upstream.pipeline().addLast(RELAY, new TunnelRelay(client.channel()));
+    upstream.pipeline().addLast(RELAY, new TunnelRelay(client.channel(), observer::bytesDownstream));
+    observer.tunnels(1);
+    client.channel().closeFuture().addListener(f -> observer.tunnels(-1));
   }
 
   private static IpSubnetFilter clientFilter(List<IpNetwork> clients) {

@@ -54,6 +54,16 @@ public final class ProxyServer implements AutoCloseable {
    */
   public static ProxyServer start(ProxyConfig config, Supplier<Matcher> matchers)
       throws IOException {
+    return start(config, matchers, ProxyObserver.NONE);
+  }
+
+  /**
+   * Binds the listener and starts serving, telling {@code observer} of every outcome.
+   *
+   * @throws IOException when the listen address cannot be bound or the block page cannot be read
+   */
+  public static ProxyServer start(
+      ProxyConfig config, Supplier<Matcher> matchers, ProxyObserver observer) throws IOException {
     BlockPage blockPage = BlockPage.load(config.blockPage());
     Transport transport = Transport.best();
     EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
@@ -73,8 +83,9 @@ public final class ProxyServer implements AutoCloseable {
             blockPage,
             transport,
             channels,
-            new RequestChecks(config.limits().maxHeaderCount()));
-    ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections());
+            new RequestChecks(config.limits().maxHeaderCount()),
+            observer);
+    ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections(), observer);
     try {
       Channel listener =
           new ServerBootstrap()

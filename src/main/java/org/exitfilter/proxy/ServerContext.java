@@ -19,4 +19,5 @@ record ServerContext(
     BlockPage blockPage,
     Transport transport,
     ChannelGroup channels,
-    RequestChecks checks) {}
+    RequestChecks checks,
+    ProxyObserver observer) {}

@@ -1,5 +1,6 @@
 package org.exitfilter.proxy.tunnel;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -7,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.function.LongConsumer;
 
 /**
  * One direction of a tunnel: writes what its channel reads to the peer, unchanged. Reads only
@@ -16,9 +18,15 @@ import io.netty.util.ReferenceCountUtil;
  */
 public final class TunnelRelay extends ChannelInboundHandlerAdapter {
   private final Channel peer;
+  private final LongConsumer relayed;
 
-  public TunnelRelay(Channel peer) {
+  /**
+   * @param peer the other side of the tunnel
+   * @param relayed told how many bytes each read carried, for metrics
+   */
+  public TunnelRelay(Channel peer, LongConsumer relayed) {
     this.peer = peer;
+    this.relayed = relayed;
   }
 
   @Override
@@ -34,6 +42,9 @@ public final class TunnelRelay extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       ctx.close();
       return;
+    }
+    if (msg instanceof ByteBuf bytes) {
+      relayed.accept(bytes.readableBytes());
     }
     peer.writeAndFlush(msg)
         .addListener(
