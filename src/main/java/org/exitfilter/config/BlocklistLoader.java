@@ -81,7 +81,13 @@ public final class BlocklistLoader {
 
     Duplicates.check(bans, exceptions, warnings);
     UnusedExceptions.check(bans, exceptions, warnings);
-    return new Blocklist(file, sha256(bytes), bans, exceptions, warnings.inFileOrder());
+    return new Blocklist(
+        file,
+        sha256(bytes),
+        bans,
+        exceptions,
+        warnings.inFileOrder(),
+        lists.stream().map(EntryReader.ListSpec::file).toList());
   }
 
   private static String sha256(byte[] bytes) {

@@ -1,5 +1,6 @@
 package org.exitfilter.config;
 
+import java.net.InetAddress;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.HostParser;
 import org.exitfilter.net.InvalidHostException;
@@ -37,19 +38,19 @@ final class RuleValues {
   private static String asIp(String raw) {
     try {
       if (HostParser.parse(raw) instanceof Host.Ip ip) {
-        return ip.address().getHostAddress();
+        // a network of one address prints canonically (2001:db8::1, not 2001:db8:0:0:0:0:0:1)
+        InetAddress address = ip.address();
+        String cidr = new IpNetwork(address, address.getAddress().length * 8).toString();
+        return cidr.substring(0, cidr.lastIndexOf('/'));
       }
     } catch (InvalidHostException e) {
-      // not an address in any spelling browsers accept; maybe a CIDR or a bare IPv6 address
+      // not an address in any spelling browsers accept; maybe a CIDR network
     }
-    String unbracketed =
-        raw.startsWith("[") && raw.endsWith("]") ? raw.substring(1, raw.length() - 1) : raw;
-    if (unbracketed.indexOf('.') < 0 && unbracketed.indexOf(':') < 0) {
+    if (raw.indexOf('/') < 0) {
       return null;
     }
     try {
-      IpNetwork network = IpNetwork.parse(unbracketed);
-      return unbracketed.indexOf('/') < 0 ? network.address().getHostAddress() : network.toString();
+      return IpNetwork.parse(raw).toString();
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -131,7 +132,8 @@ final class RuleValues {
         throw new InvalidValueException(
             "'" + raw + "' is a name, not a network; use domain: or host: for names");
       }
-      throw new InvalidValueException("invalid network '" + raw + "': " + e.getMessage());
+      // the parser's messages already quote the network
+      throw new InvalidValueException("invalid network: " + e.getMessage());
     }
   }
 

@@ -129,7 +129,7 @@ class ConfigLoaderTest {
     assertThat(problems("listen: 0.0.0.0:3128", "clients: [10.0.0.0/33]"))
         .singleElement()
         .asString()
-        .startsWith("2:11 invalid network '10.0.0.0/33'");
+        .startsWith("2:11 invalid network: ");
   }
 
   @Test
@@ -161,8 +161,8 @@ class ConfigLoaderTest {
                     .isEqualTo(
                         "3:11 resolver has an invalid port '0', such as 127.0.0.1:53 or"
                             + " [::1]:53"),
-            p -> assertThat(p).startsWith("4:11 invalid network '10.0.0.0/33': "),
-            p -> assertThat(p).startsWith("4:24 invalid network '10.0.0.1/8': "));
+            p -> assertThat(p).startsWith("4:11 invalid network: ").contains("10.0.0.0/33"),
+            p -> assertThat(p).startsWith("4:24 invalid network: ").contains("10.0.0.1/8"));
     assertThat(problems("listen: ::1:3128"))
         .containsExactly(
             "1:9 listen: write an IPv6 address in brackets with a port, such as [::1]:3128");
