@@ -128,6 +128,7 @@ final class EntryReader {
         unknownKeys = true;
       }
     }
+    Details read = details.finish();
     if (kindField == null) {
       // An unknown key is most likely the misspelt kind, already reported with a suggestion.
       if (mapping.whole() && !unknownKeys) {
@@ -136,7 +137,6 @@ final class EntryReader {
       }
       return null;
     }
-    Details read = details.finish();
     if (!ok || read == null || unknownKeys) {
       return null;
     }
