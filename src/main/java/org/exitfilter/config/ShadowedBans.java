@@ -1,0 +1,372 @@
+package org.exitfilter.config;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.exitfilter.net.IpNetwork;
+
+/**
+ * Warns about bans that can never decide anything: a broader ban refuses every name (or address)
+ * the ban covers, on every port it applies to and for at least as long, and no exception lies
+ * between the two, so every request the ban refuses would be refused without it. Usually a
+ * leftover: a subdomain banned before its whole domain was.
+ *
+ * <p>"Between" follows the matcher's precedence: an exception more specific than the broader ban
+ * (or as specific: an exception wins a tie) but less specific than the shadowed one would let some
+ * of its names through if the shadowed ban were removed, so such a ban is not reported. Exceptions
+ * more specific than the ban itself never matter: the ban does not decide where they apply.
+ *
+ * <p>Covered: domain, host and pattern bans under a domain ban, a host or domain ban under the same
+ * entry on more ports, and network bans inside a network ban of the same family. Patterns under
+ * patterns, and hosts under patterns, are not analysed. When in doubt, no warning.
+ *
+ * <p>Bans may be a million and exceptions are few, so each name walks only its own suffixes in
+ * hash maps, and each network probes only the prefix lengths that occur in the list.
+ */
+final class ShadowedBans {
+  /** Beyond this many shadowed bans in one file, the rest are counted rather than listed. */
+  static final int MAX_WARNINGS_PER_FILE = 20;
+
+  private final LocalDate today;
+  private final Map<String, List<Rule>> domainBans = new HashMap<>();
+  private final Map<String, List<Rule>> hostBans = new HashMap<>();
+  private final Map<String, List<Rule>> domainExceptions = new HashMap<>();
+  private final List<String[]> patternExceptions = new ArrayList<>();
+  private final List<Rule> patternExceptionRules = new ArrayList<>();
+  private final Map<IpNetwork, List<Rule>> networkBans = new HashMap<>();
+  private final Map<IpNetwork, List<Rule>> networkExceptions = new HashMap<>();
+  /** The prefix lengths that occur, longest first, for IPv4 and IPv6. */
+  private final TreeSet<Integer> v4Prefixes = new TreeSet<>((a, b) -> b - a);
+
+  private final TreeSet<Integer> v6Prefixes = new TreeSet<>((a, b) -> b - a);
+
+  private final Problems warnings;
+  private final Map<Path, int[]> perFile = new HashMap<>();
+  private final Map<Path, Source> firstUnlisted = new HashMap<>();
+
+  private ShadowedBans(LocalDate today, Problems warnings) {
+    this.today = today;
+    this.warnings = warnings;
+  }
+
+  /** Warns about every ban in {@code bans} that a broader ban makes redundant. */
+  static void check(List<Rule> bans, List<Rule> exceptions, LocalDate today, Problems warnings) {
+    ShadowedBans check = new ShadowedBans(today, warnings);
+    for (Rule ban : bans) {
+      check.index(ban);
+    }
+    for (Rule exception : exceptions) {
+      check.index(exception);
+    }
+    for (Rule ban : bans) {
+      // an expired ban already has its own warning, and decides nothing either way
+      if (ban.activeOn(today)) {
+        Rule by = check.shadowOf(ban);
+        if (by != null) {
+          check.warn(ban, by);
+        }
+      }
+    }
+    check.finish();
+  }
+
+  private void index(Rule rule) {
+    switch (rule.kind()) {
+      case DOMAIN -> add(rule.exception() ? domainExceptions : domainBans, rule.value(), rule);
+      case HOST -> {
+        if (!rule.exception()) {
+          add(hostBans, rule.value(), rule);
+        }
+      }
+      case PATTERN -> {
+        if (rule.exception()) {
+          patternExceptions.add(rule.value().split("\\."));
+          patternExceptionRules.add(rule);
+        }
+      }
+      case NETWORK -> {
+        add(rule.exception() ? networkExceptions : networkBans, rule.network(), rule);
+        prefixes(rule.network()).add(rule.network().prefixLength());
+      }
+    }
+  }
+
+  private static <K> void add(Map<K, List<Rule>> map, K key, Rule rule) {
+    map.computeIfAbsent(key, k -> new ArrayList<>(1)).add(rule);
+  }
+
+  private TreeSet<Integer> prefixes(IpNetwork network) {
+    return network.address() instanceof Inet4Address ? v4Prefixes : v6Prefixes;
+  }
+
+  /** The broader ban that makes {@code ban} redundant, or {@code null}. */
+  private Rule shadowOf(Rule ban) {
+    return switch (ban.kind()) {
+      case DOMAIN -> {
+        Rule same = broaderSameEntry(domainBans.get(ban.value()), ban);
+        yield same != null ? same : underDomain(parent(ban.value()), ban);
+      }
+      case HOST -> {
+        Rule same = broaderSameEntry(hostBans.get(ban.value()), ban);
+        if (same != null) {
+          yield same;
+        }
+        // Without the host ban, a matching pattern exception would be next in precedence.
+        String[] labels = ban.value().split("\\.");
+        for (int i = 0; i < patternExceptions.size(); i++) {
+          String[] pattern = patternExceptions.get(i);
+          if (pattern.length == labels.length
+              && fits(pattern, labels)
+              && portsOverlap(patternExceptionRules.get(i).ports(), ban.ports())) {
+            yield null;
+          }
+        }
+        // a domain entry equal to the name is less specific than the host entry
+        yield underDomain(ban.value(), ban);
+      }
+      case PATTERN -> underDomainForPattern(ban);
+      case NETWORK -> insideNetwork(ban);
+    };
+  }
+
+  /**
+   * Walks from {@code name} up through its parents: the first domain exception on the way that
+   * applies on the ban's ports ends the search, the first domain ban that covers it is the answer.
+   */
+  private Rule underDomain(String name, Rule ban) {
+    for (String s = name; s != null; s = parent(s)) {
+      if (anyOverlapping(domainExceptions.get(s), ban)) {
+        return null;
+      }
+      Rule by = covering(domainBans.get(s), ban);
+      if (by != null) {
+        return by;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A pattern such as {@code *.forum.example.org} lies under the domains its fixed tail lies under.
+   * Any pattern exception it overlaps, or domain exception at or under the broader domain that
+   * reaches one of its names, would decide some of its names without it.
+   */
+  private Rule underDomainForPattern(Rule ban) {
+    String[] labels = ban.value().split("\\.");
+    int star = labels.length - 1;
+    while (star >= 0 && !labels[star].equals("*")) {
+      star--;
+    }
+    if (star == labels.length - 1) {
+      return null;
+    }
+    for (int i = 0; i < patternExceptions.size(); i++) {
+      String[] pattern = patternExceptions.get(i);
+      if (pattern.length == labels.length
+          && fits(pattern, labels)
+          && portsOverlap(patternExceptionRules.get(i).ports(), ban.ports())) {
+        return null;
+      }
+    }
+    List<String> reaching = new ArrayList<>();
+    domainExceptions.forEach(
+        (name, rules) -> {
+          String[] domain = name.split("\\.");
+          if (labels.length >= domain.length
+              && fits(labels, domain)
+              && anyOverlapping(rules, ban)) {
+            reaching.add(name);
+          }
+        });
+    String tail = String.join(".", List.of(labels).subList(star + 1, labels.length));
+    for (String s = tail; s != null; s = parent(s)) {
+      for (String e : reaching) {
+        if (e.equals(s) || e.endsWith("." + s)) {
+          return null;
+        }
+      }
+      Rule by = covering(domainBans.get(s), ban);
+      if (by != null) {
+        return by;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Probes the ban's network at each shorter prefix length that occurs, longest first; a network
+   * exception on the way ends the search, as a domain exception does for names.
+   */
+  private Rule insideNetwork(Rule ban) {
+    IpNetwork network = ban.network();
+    Rule same = broaderSameEntry(networkBans.get(network), ban);
+    if (same != null) {
+      return same;
+    }
+    byte[] bytes = network.address().getAddress();
+    for (int prefix : prefixes(network).tailSet(network.prefixLength() - 1)) {
+      InetAddress address = address(masked(bytes, prefix));
+      if (address.getAddress().length != bytes.length) {
+        // an IPv6 prefix that reads as IPv4-mapped: such networks are kept as IPv4 ones
+        continue;
+      }
+      IpNetwork wider = new IpNetwork(address, prefix);
+      if (anyOverlapping(networkExceptions.get(wider), ban)) {
+        return null;
+      }
+      Rule by = covering(networkBans.get(wider), ban);
+      if (by != null) {
+        return by;
+      }
+    }
+    return null;
+  }
+
+  /** A ban with the same kind and value on strictly more ports (equal ports is a duplicate). */
+  private Rule broaderSameEntry(List<Rule> candidates, Rule ban) {
+    if (candidates == null || ban.ports().isAll()) {
+      return null;
+    }
+    for (Rule other : candidates) {
+      if (other != ban && !other.ports().equals(ban.ports()) && covers(other, ban)) {
+        return other;
+      }
+    }
+    return null;
+  }
+
+  private Rule covering(List<Rule> candidates, Rule ban) {
+    if (candidates != null) {
+      for (Rule other : candidates) {
+        if (covers(other, ban)) {
+          return other;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code wider} applies on every port and every day that {@code ban} does. */
+  private boolean covers(Rule wider, Rule ban) {
+    return portsCover(wider.ports(), ban.ports())
+        && wider.activeOn(today)
+        && (wider.expires() == null
+            || (ban.expires() != null && !wider.expires().isBefore(ban.expires())));
+  }
+
+  private static boolean anyOverlapping(List<Rule> exceptions, Rule ban) {
+    if (exceptions != null) {
+      for (Rule e : exceptions) {
+        if (portsOverlap(e.ports(), ban.ports())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean portsCover(Ports wider, Ports narrower) {
+    if (wider.isAll()) {
+      return true;
+    }
+    if (narrower.isAll()) {
+      return false;
+    }
+    for (int port : narrower.toArray()) {
+      if (!wider.contains(port)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean portsOverlap(Ports a, Ports b) {
+    if (a.isAll() || b.isAll()) {
+      return true;
+    }
+    for (int port : a.toArray()) {
+      if (b.contains(port)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the last labels agree, {@code *} on either side agreeing with anything. */
+  private static boolean fits(String[] a, String[] b) {
+    int n = Math.min(a.length, b.length);
+    for (int k = 1; k <= n; k++) {
+      String x = a[a.length - k];
+      String y = b[b.length - k];
+      if (!x.equals(y) && !x.equals("*") && !y.equals("*")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String parent(String name) {
+    int dot = name.indexOf('.');
+    return dot < 0 ? null : name.substring(dot + 1);
+  }
+
+  private static byte[] masked(byte[] bytes, int prefix) {
+    byte[] result = bytes.clone();
+    for (int i = 0; i < result.length; i++) {
+      int keep = Math.max(0, Math.min(8, prefix - 8 * i));
+      result[i] &= (byte) (0xff << (8 - keep));
+    }
+    return result;
+  }
+
+  private static InetAddress address(byte[] bytes) {
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("4 or 16 bytes are always an address", e);
+    }
+  }
+
+  private void warn(Rule ban, Rule by) {
+    Source where = ban.source();
+    int[] count = perFile.computeIfAbsent(where.file(), f -> new int[1]);
+    if (++count[0] > MAX_WARNINGS_PER_FILE) {
+      firstUnlisted.putIfAbsent(where.file(), where);
+      return;
+    }
+    warnings.add(
+        where,
+        describe(ban)
+            + " is shadowed by "
+            + describe(by)
+            + " at "
+            + by.source().file()
+            + ":"
+            + by.source().line()
+            + ", which already refuses all it covers, so it never decides anything");
+  }
+
+  private static String describe(Rule rule) {
+    return rule.kind().key()
+        + " "
+        + rule.value()
+        + (rule.ports().isAll() ? "" : " ports " + rule.ports());
+  }
+
+  /** Adds the counts of shadowed bans that were not listed one by one. */
+  private void finish() {
+    firstUnlisted.forEach(
+        (file, where) ->
+            warnings.add(
+                where,
+                (perFile.get(file)[0] - MAX_WARNINGS_PER_FILE)
+                    + " more shadowed bans in this file from this line on are not listed"));
+  }
+}
