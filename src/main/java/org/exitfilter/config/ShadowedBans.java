@@ -7,9 +7,13 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.exitfilter.net.IpNetwork;
 
 /**
@@ -35,13 +39,16 @@ final class ShadowedBans {
   static final int MAX_WARNINGS_PER_FILE = 20;
 
   private final LocalDate today;
-  private final Map<String, List<Rule>> domainBans = new HashMap<>();
-  private final Map<String, List<Rule>> hostBans = new HashMap<>();
-  private final Map<String, List<Rule>> domainExceptions = new HashMap<>();
+  private final Index<String> domainBans;
+  /** Host bans, only for the names that some host ban limited to certain ports has. */
+  private final Index<String> hostBans = new Index<>(0);
+
+  private final Set<String> hostsWithPorts = new HashSet<>();
+  private final Index<String> domainExceptions = new Index<>(0);
   private final List<String[]> patternExceptions = new ArrayList<>();
   private final List<Rule> patternExceptionRules = new ArrayList<>();
-  private final Map<IpNetwork, List<Rule>> networkBans = new HashMap<>();
-  private final Map<IpNetwork, List<Rule>> networkExceptions = new HashMap<>();
+  private final Index<IpNetwork> networkBans;
+  private final Index<IpNetwork> networkExceptions = new Index<>(0);
   /** The prefix lengths that occur, longest first, for IPv4 and IPv6. */
   private final TreeSet<Integer> v4Prefixes = new TreeSet<>((a, b) -> b - a);
 
@@ -51,14 +58,32 @@ final class ShadowedBans {
   private final Map<Path, int[]> perFile = new HashMap<>();
   private final Map<Path, Source> firstUnlisted = new HashMap<>();
 
-  private ShadowedBans(LocalDate today, Problems warnings) {
+  private ShadowedBans(LocalDate today, Problems warnings, int domains, int networks) {
     this.today = today;
     this.warnings = warnings;
+    this.domainBans = new Index<>(domains);
+    this.networkBans = new Index<>(networks);
   }
 
   /** Warns about every ban in {@code bans} that a broader ban makes redundant. */
   static void check(List<Rule> bans, List<Rule> exceptions, LocalDate today, Problems warnings) {
-    ShadowedBans check = new ShadowedBans(today, warnings);
+    int domains = 0;
+    int networks = 0;
+    Set<String> hostsWithPorts = new HashSet<>();
+    for (Rule ban : bans) {
+      switch (ban.kind()) {
+        case DOMAIN -> domains++;
+        case NETWORK -> networks++;
+        case HOST -> {
+          if (!ban.ports().isAll()) {
+            hostsWithPorts.add(ban.value());
+          }
+        }
+        case PATTERN -> {}
+      }
+    }
+    ShadowedBans check = new ShadowedBans(today, warnings, domains, networks);
+    check.hostsWithPorts.addAll(hostsWithPorts);
     for (Rule ban : bans) {
       check.index(ban);
     }
@@ -79,10 +104,11 @@ final class ShadowedBans {
 
   private void index(Rule rule) {
     switch (rule.kind()) {
-      case DOMAIN -> add(rule.exception() ? domainExceptions : domainBans, rule.value(), rule);
+      case DOMAIN -> (rule.exception() ? domainExceptions : domainBans).add(rule.value(), rule);
       case HOST -> {
-        if (!rule.exception()) {
-          add(hostBans, rule.value(), rule);
+        // Hosts may be a million; only those that share a name with a port-limited one matter.
+        if (!rule.exception() && hostsWithPorts.contains(rule.value())) {
+          hostBans.add(rule.value(), rule);
         }
       }
       case PATTERN -> {
@@ -92,14 +118,10 @@ final class ShadowedBans {
         }
       }
       case NETWORK -> {
-        add(rule.exception() ? networkExceptions : networkBans, rule.network(), rule);
+        (rule.exception() ? networkExceptions : networkBans).add(rule.network(), rule);
         prefixes(rule.network()).add(rule.network().prefixLength());
       }
     }
-  }
-
-  private static <K> void add(Map<K, List<Rule>> map, K key, Rule rule) {
-    map.computeIfAbsent(key, k -> new ArrayList<>(1)).add(rule);
   }
 
   private TreeSet<Integer> prefixes(IpNetwork network) {
@@ -110,26 +132,18 @@ final class ShadowedBans {
   private Rule shadowOf(Rule ban) {
     return switch (ban.kind()) {
       case DOMAIN -> {
-        Rule same = broaderSameEntry(domainBans.get(ban.value()), ban);
+        Rule same = broaderSameEntry(domainBans, ban.value(), ban);
         yield same != null ? same : underDomain(parent(ban.value()), ban);
       }
       case HOST -> {
-        Rule same = broaderSameEntry(hostBans.get(ban.value()), ban);
+        Rule same = broaderSameEntry(hostBans, ban.value(), ban);
         if (same != null) {
           yield same;
         }
-        // Without the host ban, a matching pattern exception would be next in precedence.
-        String[] labels = ban.value().split("\\.");
-        for (int i = 0; i < patternExceptions.size(); i++) {
-          String[] pattern = patternExceptions.get(i);
-          if (pattern.length == labels.length
-              && fits(pattern, labels)
-              && portsOverlap(patternExceptionRules.get(i).ports(), ban.ports())) {
-            yield null;
-          }
-        }
         // a domain entry equal to the name is less specific than the host entry
-        yield underDomain(ban.value(), ban);
+        Rule by = underDomain(ban.value(), ban);
+        // Without the host ban, a matching pattern exception would be next in precedence.
+        yield by == null || matchesPatternException(ban.value().split("\\."), ban) ? null : by;
       }
       case PATTERN -> underDomainForPattern(ban);
       case NETWORK -> insideNetwork(ban);
@@ -142,10 +156,10 @@ final class ShadowedBans {
    */
   private Rule underDomain(String name, Rule ban) {
     for (String s = name; s != null; s = parent(s)) {
-      if (anyOverlapping(domainExceptions.get(s), ban)) {
+      if (domainExceptions.find(s, e -> portsOverlap(e.ports(), ban.ports())) != null) {
         return null;
       }
-      Rule by = covering(domainBans.get(s), ban);
+      Rule by = domainBans.find(s, a -> covers(a, ban));
       if (by != null) {
         return by;
       }
@@ -167,13 +181,8 @@ final class ShadowedBans {
     if (star == labels.length - 1) {
       return null;
     }
-    for (int i = 0; i < patternExceptions.size(); i++) {
-      String[] pattern = patternExceptions.get(i);
-      if (pattern.length == labels.length
-          && fits(pattern, labels)
-          && portsOverlap(patternExceptionRules.get(i).ports(), ban.ports())) {
-        return null;
-      }
+    if (matchesPatternException(labels, ban)) {
+      return null;
     }
     List<String> reaching = new ArrayList<>();
     domainExceptions.forEach(
@@ -181,7 +190,7 @@ final class ShadowedBans {
           String[] domain = name.split("\\.");
           if (labels.length >= domain.length
               && fits(labels, domain)
-              && anyOverlapping(rules, ban)) {
+              && rules.stream().anyMatch(e -> portsOverlap(e.ports(), ban.ports()))) {
             reaching.add(name);
           }
         });
@@ -192,7 +201,7 @@ final class ShadowedBans {
           return null;
         }
       }
-      Rule by = covering(domainBans.get(s), ban);
+      Rule by = domainBans.find(s, a -> covers(a, ban));
       if (by != null) {
         return by;
       }
@@ -206,7 +215,7 @@ final class ShadowedBans {
    */
   private Rule insideNetwork(Rule ban) {
     IpNetwork network = ban.network();
-    Rule same = broaderSameEntry(networkBans.get(network), ban);
+    Rule same = broaderSameEntry(networkBans, network, ban);
     if (same != null) {
       return same;
     }
@@ -218,10 +227,10 @@ final class ShadowedBans {
         continue;
       }
       IpNetwork wider = new IpNetwork(address, prefix);
-      if (anyOverlapping(networkExceptions.get(wider), ban)) {
+      if (networkExceptions.find(wider, e -> portsOverlap(e.ports(), ban.ports())) != null) {
         return null;
       }
-      Rule by = covering(networkBans.get(wider), ban);
+      Rule by = networkBans.find(wider, a -> covers(a, ban));
       if (by != null) {
         return by;
       }
@@ -229,28 +238,26 @@ final class ShadowedBans {
     return null;
   }
 
-  /** A ban with the same kind and value on strictly more ports (equal ports is a duplicate). */
-  private Rule broaderSameEntry(List<Rule> candidates, Rule ban) {
-    if (candidates == null || ban.ports().isAll()) {
-      return null;
-    }
-    for (Rule other : candidates) {
-      if (other != ban && !other.ports().equals(ban.ports()) && covers(other, ban)) {
-        return other;
+  /** Whether a pattern exception overlaps the labels (a name or a pattern) on the ban's ports. */
+  private boolean matchesPatternException(String[] labels, Rule ban) {
+    for (int i = 0; i < patternExceptions.size(); i++) {
+      String[] pattern = patternExceptions.get(i);
+      if (pattern.length == labels.length
+          && fits(pattern, labels)
+          && portsOverlap(patternExceptionRules.get(i).ports(), ban.ports())) {
+        return true;
       }
     }
-    return null;
+    return false;
   }
 
-  private Rule covering(List<Rule> candidates, Rule ban) {
-    if (candidates != null) {
-      for (Rule other : candidates) {
-        if (covers(other, ban)) {
-          return other;
-        }
-      }
+  /** A ban with the same kind and value on strictly more ports (equal ports is a duplicate). */
+  private <K> Rule broaderSameEntry(Index<K> index, K key, Rule ban) {
+    if (ban.ports().isAll()) {
+      return null;
     }
-    return null;
+    return index.find(
+        key, other -> other != ban && !other.ports().equals(ban.ports()) && covers(other, ban));
   }
 
   /** Whether {@code wider} applies on every port and every day that {@code ban} does. */
@@ -259,17 +266,6 @@ final class ShadowedBans {
         && wider.activeOn(today)
         && (wider.expires() == null
             || (ban.expires() != null && !wider.expires().isBefore(ban.expires())));
-  }
-
-  private static boolean anyOverlapping(List<Rule> exceptions, Rule ban) {
-    if (exceptions != null) {
-      for (Rule e : exceptions) {
-        if (portsOverlap(e.ports(), ban.ports())) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private static boolean portsCover(Ports wider, Ports narrower) {
@@ -358,6 +354,56 @@ final class ShadowedBans {
         + " "
         + rule.value()
         + (rule.ports().isAll() ? "" : " ports " + rule.ports());
+  }
+
+  /**
+   * Rules by key. Nearly every key has one rule, so the first sits in the map itself and only the
+   * rare repeats get a list: a million one-element lists would cost more than the analysis.
+   */
+  private static final class Index<K> {
+    private final Map<K, Rule> first;
+    private final Map<K, List<Rule>> more = new HashMap<>();
+
+    Index(int expected) {
+      first = new HashMap<>((int) (expected / 0.75f) + 1);
+    }
+
+    void add(K key, Rule rule) {
+      if (first.putIfAbsent(key, rule) != null) {
+        more.computeIfAbsent(key, k -> new ArrayList<>(1)).add(rule);
+      }
+    }
+
+    /** The first rule under the key that passes the test, in file order, or {@code null}. */
+    Rule find(K key, Predicate<Rule> test) {
+      Rule rule = first.get(key);
+      if (rule == null) {
+        return null;
+      }
+      if (test.test(rule)) {
+        return rule;
+      }
+      List<Rule> rest = more.get(key);
+      if (rest != null) {
+        for (Rule other : rest) {
+          if (test.test(other)) {
+            return other;
+          }
+        }
+      }
+      return null;
+    }
+
+    /** Every key with its rules; for the few exceptions only. */
+    void forEach(BiConsumer<K, List<Rule>> action) {
+      first.forEach(
+          (key, rule) -> {
+            List<Rule> all = new ArrayList<>();
+            all.add(rule);
+            all.addAll(more.getOrDefault(key, List.of()));
+            action.accept(key, all);
+          });
+    }
   }
 
   /** Adds the counts of shadowed bans that were not listed one by one. */
