@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +50,17 @@ public final class BlocklistReloader implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final AtomicReference<ReloadResult> lastResult = new AtomicReference<>();
   private final WatchService watcher;
+
+  /** Folders registered with the watcher; touched on the reload thread only. */
   private final Set<Path> watchedFolders = new HashSet<>();
-  private Set<Path> watchedFiles = Set.of();
+
+  /**
+   * The files whose changes trigger a reload: written on the reload thread, read on the watch
+   * thread, hence an immutable set behind a volatile field.
+   */
+  private volatile Set<Path> watchedFiles = Set.of();
+
+  /** The reload waiting for the files to settle; reload thread only. */
   private ScheduledFuture<?> pending;
 
   /**
@@ -98,20 +108,27 @@ public final class BlocklistReloader implements AutoCloseable {
       while (true) {
         WatchKey key = watcher.take();
         Path folder = (Path) key.watchable();
-        boolean relevant = false;
+        // While an edit is refused, any change in the folders may be the fix: typically the list
+        // file the new blocklist names, created after the blocklist was saved.
+        boolean relevant = !lastResult.get().applied();
+        Set<Path> files = watchedFiles;
         for (WatchEvent<?> event : key.pollEvents()) {
           if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
             relevant = true;
-          } else if (watchedFiles.contains(folder.resolve((Path) event.context()))) {
+          } else if (files.contains(folder.resolve((Path) event.context()))) {
             relevant = true;
           }
         }
-        key.reset();
+        if (!key.reset()) {
+          // The folder went away; forget it so that a later reload can watch it again.
+          executor.execute(() -> watchedFolders.remove(folder));
+          relevant = true;
+        }
         if (relevant) {
           executor.execute(this::settleThenReload);
         }
       }
-    } catch (InterruptedException | ClosedWatchServiceException e) {
+    } catch (InterruptedException | ClosedWatchServiceException | RejectedExecutionException e) {
       // closing
     }
   }
@@ -126,21 +143,24 @@ public final class BlocklistReloader implements AutoCloseable {
   }
 
   private void reload(String trigger) {
-    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     Blocklist blocklist;
     try {
       blocklist = BlocklistLoader.load(blocklistFile);
+      current.replace(blocklist, today);
     } catch (ConfigException e) {
       refused(trigger, e.problems());
       return;
     } catch (IOException e) {
-      refused(
-          trigger,
-          List.of(new Problem(new Source(blocklistFile, 0, 0), "cannot read: " + e.getMessage())));
+      refused(trigger, List.of(problem("cannot read: " + e)));
+      return;
+    } catch (RuntimeException e) {
+      // A bug, not the operator's edit; still, the last good list must keep serving.
+      log.error("blocklist reload failed", e);
+      refused(trigger, List.of(problem("internal error: " + e)));
       return;
     }
     watch(blocklist);
-    current.replace(blocklist, today);
     blocklist.warnings().forEach(w -> log.warn("{}", w));
     log.info(
         "blocklist reloaded ({}): {} bans, {} exceptions",
@@ -148,6 +168,10 @@ public final class BlocklistReloader implements AutoCloseable {
         blocklist.bans().size(),
         blocklist.exceptions().size());
     record(new ReloadResult(clock.instant(), true, trigger, List.of()));
+  }
+
+  private Problem problem(String message) {
+    return new Problem(new Source(blocklistFile, 0, 0), message);
   }
 
   private void refused(String trigger, List<Problem> problems) {
@@ -186,32 +210,50 @@ public final class BlocklistReloader implements AutoCloseable {
     watchedFiles = Set.copyOf(files);
   }
 
-  /** Recompiles at each midnight UTC so that entries whose last day has passed stop applying. */
+  /**
+   * Wakes just after each midnight UTC. The executor's delay runs on the monotonic clock, so a
+   * wake-up a little early finds the same day and simply waits again for the rest of it.
+   */
   private void scheduleMidnight() {
     long now = clock.millis();
     long next =
-        LocalDate.now(clock.withZone(ZoneOffset.UTC))
+        LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
             .plusDays(1)
             .atStartOfDay(ZoneOffset.UTC)
             .toInstant()
             .toEpochMilli();
     executor.schedule(
         () -> {
-          LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-          if (!today.equals(current.get().day())) {
-            current.replace(current.snapshot().blocklist(), today);
-            log.info("new day {}: expired entries no longer apply", today);
-            record(new ReloadResult(clock.instant(), true, "midnight", List.of()));
-          }
+          rollOverIfNewDay();
           scheduleMidnight();
         },
         Math.max(0, next - now) + 50,
         TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Recompiles the serving list for the clock's UTC day if it was compiled for another, so that
+   * entries whose last day has passed stop applying. Runs on the reload thread; tests call it
+   * directly with a clock they move.
+   */
+  void rollOverIfNewDay() {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    if (!today.equals(current.get().day())) {
+      current.replace(current.snapshot().blocklist(), today);
+      log.info("new day {}: expired entries no longer apply", today);
+      record(new ReloadResult(clock.instant(), true, "midnight", List.of()));
+    }
+  }
+
   @Override
   public void close() throws IOException {
     watcher.close();
     executor.shutdownNow();
+    try {
+      // a reload under way finishes reading before the caller may remove the files
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
