@@ -131,12 +131,22 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof IOException)) {
-      // A client going away is normal here; anything else is a bug in the origin or the test.
+    if (!isNetworkError(cause)) {
+      // A client going away or failing its TLS handshake is normal here; anything else is a bug
+      // in the origin or the test.
       log.warn("origin connection {} failed", connection, cause);
     }
     closing = true;
     ctx.close();
+  }
+
+  private static boolean isNetworkError(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
