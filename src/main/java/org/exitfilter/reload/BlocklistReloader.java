@@ -1,0 +1,217 @@
+package org.exitfilter.reload;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.exitfilter.config.Blocklist;
+import org.exitfilter.config.BlocklistLoader;
+import org.exitfilter.config.ConfigException;
+import org.exitfilter.config.Problem;
+import org.exitfilter.config.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@link CurrentBlocklist} in step with the files: reloads when the blocklist or a list file
+ * it names changes (edited in place or renamed over), on {@link #reloadNow}, and at each midnight
+ * UTC so that expired entries stop applying. An invalid edit is refused and the last good list
+ * keeps serving; the errors stay visible in {@link #lastResult()} until a valid edit arrives.
+ *
+ * <p>All reloads run on one thread of its own, never on an event loop.
+ */
+public final class BlocklistReloader implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BlocklistReloader.class);
+  /** Editors write in several steps; wait for the files to settle before reading them. */
+  private static final Duration SETTLE = Duration.ofMillis(200);
+
+  private final Path blocklistFile;
+  private final CurrentBlocklist current;
+  private final Clock clock;
+  private final Consumer<ReloadResult> listener;
+  private final ScheduledExecutorService executor;
+  private final AtomicReference<ReloadResult> lastResult = new AtomicReference<>();
+  private final WatchService watcher;
+  private final Set<Path> watchedFolders = new HashSet<>();
+  private Set<Path> watchedFiles = Set.of();
+  private ScheduledFuture<?> pending;
+
+  /**
+   * @param listener told of every attempt (on the reload thread), e.g. for metrics
+   */
+  public BlocklistReloader(
+      Path blocklistFile, CurrentBlocklist current, Clock clock, Consumer<ReloadResult> listener)
+      throws IOException {
+    this.blocklistFile = blocklistFile.toAbsolutePath().normalize();
+    this.current = current;
+    this.clock = clock;
+    this.listener = listener;
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "exitfilter-reload");
+              t.setDaemon(true);
+              return t;
+            });
+    this.watcher = FileSystems.getDefault().newWatchService();
+    record(new ReloadResult(clock.instant(), true, "start", List.of()));
+  }
+
+  /** Starts watching the files and the calendar. */
+  public void start() {
+    executor.execute(() -> watch(current.snapshot().blocklist()));
+    Thread thread = new Thread(this::pollEvents, "exitfilter-watch");
+    thread.setDaemon(true);
+    thread.start();
+    scheduleMidnight();
+  }
+
+  /** Reloads as soon as possible, e.g. on SIGHUP; returns at once. */
+  public void reloadNow(String trigger) {
+    executor.execute(() -> reload(trigger));
+  }
+
+  /** The outcome of the most recent attempt. */
+  public ReloadResult lastResult() {
+    return lastResult.get();
+  }
+
+  private void pollEvents() {
+    try {
+      while (true) {
+        WatchKey key = watcher.take();
+        Path folder = (Path) key.watchable();
+        boolean relevant = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+          if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+            relevant = true;
+          } else if (watchedFiles.contains(folder.resolve((Path) event.context()))) {
+            relevant = true;
+          }
+        }
+        key.reset();
+        if (relevant) {
+          executor.execute(this::settleThenReload);
+        }
+      }
+    } catch (InterruptedException | ClosedWatchServiceException e) {
+      // closing
+    }
+  }
+
+  private void settleThenReload() {
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    pending =
+        executor.schedule(
+            () -> reload("file change"), SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void reload(String trigger) {
+    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    Blocklist blocklist;
+    try {
+      blocklist = BlocklistLoader.load(blocklistFile);
+    } catch (ConfigException e) {
+      refused(trigger, e.problems());
+      return;
+    } catch (IOException e) {
+      refused(
+          trigger,
+          List.of(new Problem(new Source(blocklistFile, 0, 0), "cannot read: " + e.getMessage())));
+      return;
+    }
+    watch(blocklist);
+    current.replace(blocklist, today);
+    blocklist.warnings().forEach(w -> log.warn("{}", w));
+    log.info(
+        "blocklist reloaded ({}): {} bans, {} exceptions",
+        trigger,
+        blocklist.bans().size(),
+        blocklist.exceptions().size());
+    record(new ReloadResult(clock.instant(), true, trigger, List.of()));
+  }
+
+  private void refused(String trigger, List<Problem> problems) {
+    problems.forEach(p -> log.error("{}", p));
+    log.error("blocklist reload ({}) refused; the previous list keeps serving", trigger);
+    record(new ReloadResult(clock.instant(), false, trigger, problems));
+  }
+
+  private void record(ReloadResult result) {
+    lastResult.set(result);
+    listener.accept(result);
+  }
+
+  /** Watches the folders of the blocklist and of every list file it names. */
+  private void watch(Blocklist blocklist) {
+    Set<Path> files = new HashSet<>();
+    files.add(blocklistFile);
+    for (Path listFile : blocklist.listFiles()) {
+      files.add(listFile.toAbsolutePath().normalize());
+    }
+    for (Path file : files) {
+      Path folder = file.getParent();
+      if (watchedFolders.add(folder)) {
+        try {
+          folder.register(
+              watcher,
+              StandardWatchEventKinds.ENTRY_CREATE,
+              StandardWatchEventKinds.ENTRY_MODIFY,
+              StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException e) {
+          watchedFolders.remove(folder);
+          log.warn("cannot watch {}: {}", folder, e.getMessage());
+        }
+      }
+    }
+    watchedFiles = Set.copyOf(files);
+  }
+
+  /** Recompiles at each midnight UTC so that entries whose last day has passed stop applying. */
+  private void scheduleMidnight() {
+    long now = clock.millis();
+    long next =
+        LocalDate.now(clock.withZone(ZoneOffset.UTC))
+            .plusDays(1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toInstant()
+            .toEpochMilli();
+    executor.schedule(
+        () -> {
+          LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+          if (!today.equals(current.get().day())) {
+            current.replace(current.snapshot().blocklist(), today);
+            log.info("new day {}: expired entries no longer apply", today);
+            record(new ReloadResult(clock.instant(), true, "midnight", List.of()));
+          }
+          scheduleMidnight();
+        },
+        Math.max(0, next - now) + 50,
+        TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() throws IOException {
+    watcher.close();
+    executor.shutdownNow();
+  }
+}
