@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -14,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +41,7 @@ class HttpOriginTest {
     origin = HttpOrigin.start();
   }
 
-  @org.junit.jupiter.api.AfterEach
+  @AfterEach
   void closeOrigin() {
     origin.close();
   }
@@ -337,7 +341,7 @@ class HttpOriginTest {
 
     HttpResponse<String> response =
         proxied.send(
-            HttpRequest.newBuilder(java.net.URI.create("http://localhost:1/echo")).build(),
+            HttpRequest.newBuilder(URI.create("http://localhost:1/echo")).build(),
             BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -346,10 +350,10 @@ class HttpOriginTest {
 
   @Test
   void closeStopsTheServer() throws Exception {
-    java.net.InetSocketAddress address = origin.address();
+    InetSocketAddress address = origin.address();
     origin.close();
 
     assertThatThrownBy(() -> RawClient.connect(address).close())
-        .isInstanceOf(java.net.ConnectException.class);
+        .isInstanceOf(ConnectException.class);
   }
 }
