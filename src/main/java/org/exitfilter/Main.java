@@ -1,5 +1,6 @@
 package org.exitfilter;
 
+import org.exitfilter.cli.CheckCommand;
 import org.exitfilter.cli.ExitCodes;
 import org.exitfilter.cli.RunCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A filtering forward proxy for the exits of anonymization networks.",
-    subcommands = {RunCommand.class})
+    subcommands = {RunCommand.class, CheckCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
