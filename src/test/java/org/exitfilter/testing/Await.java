@@ -6,8 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Waits for something to become true by polling it, instead of sleeping a fixed time and hoping.
- * A condition that is already true returns at once; one that never becomes true fails with the
+ * Waits for something to become true by polling it, instead of sleeping a fixed time and hoping. A
+ * condition that is already true returns at once; one that never becomes true fails with the
  * description after the timeout.
  */
 public final class Await {
@@ -32,8 +32,7 @@ public final class Await {
   /**
    * Waits until {@code condition} holds.
    *
-   * @throws AssertionError naming {@code description} when it does not hold within {@code
-   *     timeout}
+   * @throws AssertionError naming {@code description} when it does not hold within {@code timeout}
    */
   public static void until(String description, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();

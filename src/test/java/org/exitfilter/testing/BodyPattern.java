@@ -53,8 +53,12 @@ public final class BodyPattern {
       for (int i = 0; i < read; i++) {
         if (block[i] != byteAt(offset + i)) {
           throw new AssertionError(
-              "body differs from the pattern at byte " + (offset + i) + ": got " + block[i]
-                  + ", expected " + byteAt(offset + i));
+              "body differs from the pattern at byte "
+                  + (offset + i)
+                  + ": got "
+                  + block[i]
+                  + ", expected "
+                  + byteAt(offset + i));
         }
       }
       offset += read;

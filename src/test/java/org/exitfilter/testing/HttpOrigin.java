@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A real HTTP/1.1 origin server on 127.0.0.1 and an ephemeral port, for end-to-end tests. It
- * keeps connections alive, counts connections and requests, and records every request head it
- * receives so a test can check what the proxy forwarded.
+ * A real HTTP/1.1 origin server on 127.0.0.1 and an ephemeral port, for end-to-end tests. It keeps
+ * connections alive, counts connections and requests, and records every request head it receives so
+ * a test can check what the proxy forwarded.
  *
- * <p>Endpoints (every method, any request body; HEAD gets the GET headers without a body;
- * request targets in origin-form or absolute-form):
+ * <p>Endpoints (every method, any request body; HEAD gets the GET headers without a body; request
+ * targets in origin-form or absolute-form):
  *
  * <ul>
  *   <li>{@code /} 200 with a short greeting ({@code "hello"}).
@@ -28,11 +28,11 @@ import java.util.function.Consumer;
  *       {@code body-bytes: N}.
  *   <li>{@code /bytes?n=N} 200 with N {@link BodyPattern} bytes and Content-Length, streamed.
  *   <li>{@code /chunked?n=N} the same with Transfer-Encoding: chunked.
- *   <li>{@code /close?n=N} the same delimited by closing the connection (no length,
- *       Connection: close).
+ *   <li>{@code /close?n=N} the same delimited by closing the connection (no length, Connection:
+ *       close).
  *   <li>{@code /half?n=N} Content-Length N, then N/2 bytes, then the connection closes.
- *   <li>{@code /upload} reads a body of any size as it streams in, then answers 200 with an
- *       {@link UploadReceipt}.
+ *   <li>{@code /upload} reads a body of any size as it streams in, then answers 200 with an {@link
+ *       UploadReceipt}.
  *   <li>{@code /status/NNN} that status (200-599) with a tiny body (none for 204 and 304).
  *   <li>{@code /hang} reads the request and never answers.
  *   <li>{@code /reset} resets the connection (TCP RST) as soon as the request head is read.

@@ -18,21 +18,22 @@ import java.util.stream.Collectors;
 /**
  * Turns Netty's leak reports into test failures.
  *
- * <p>Netty creates each leak detector once, in the static initializer of the class it guards
- * (for buffers, {@code AbstractByteBuf}), so {@link #install()} must run before any buffer is
- * allocated in the JVM. {@link LeakDetectionExtension} is auto-registered for every test class
- * (see {@code META-INF/services}) and installs it when JUnit loads extensions, which is before any
- * test class is initialized. After each test class the extension calls {@link #assertNoLeaks()}.
+ * <p>Netty creates each leak detector once, in the static initializer of the class it guards (for
+ * buffers, {@code AbstractByteBuf}), so {@link #install()} must run before any buffer is allocated
+ * in the JVM. {@link LeakDetectionExtension} is auto-registered for every test class (see {@code
+ * META-INF/services}) and installs it when JUnit loads extensions, which is before any test class
+ * is initialized. After each test class the extension calls {@link #assertNoLeaks()}.
  *
  * <p>A leak is only noticed when the garbage collector has cleared the leaked object and its
- * detector next polls its reference queue, which Netty does when it starts tracking another
- * object. {@link #forceDetection()} makes both happen.
+ * detector next polls its reference queue, which Netty does when it starts tracking another object.
+ * {@link #forceDetection()} makes both happen.
  *
- * <p>When {@code io.netty.leakDetection.level} is not set, the level is raised to PARANOID so a
- * run from an IDE tracks every buffer like the Maven build does.
+ * <p>When {@code io.netty.leakDetection.level} is not set, the level is raised to PARANOID so a run
+ * from an IDE tracks every buffer like the Maven build does.
  */
 public final class LeakDetection {
   private static final String LEVEL_PROPERTY = "io.netty.leakDetection.level";
+
   /** A hint that marks a leak made on purpose by a test: recorded, but not logged as an error. */
   static final String DELIBERATE = "deliberate-leak";
 
@@ -102,8 +103,8 @@ public final class LeakDetection {
   }
 
   /**
-   * Forces detection and fails with every report if anything leaked; the reports are cleared
-   * either way so that the next test class is not blamed for this one.
+   * Forces detection and fails with every report if anything leaked; the reports are cleared either
+   * way so that the next test class is not blamed for this one.
    */
   public static void assertNoLeaks() {
     forceDetection();

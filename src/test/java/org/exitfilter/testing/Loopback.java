@@ -16,7 +16,9 @@ final class Loopback {
 
   private Loopback() {}
 
-  /** One event loop is plenty for a test server; daemon threads so a forgotten close never hangs. */
+  /**
+   * One event loop is plenty for a test server; daemon threads so a forgotten close never hangs.
+   */
   static EventLoopGroup newGroup(String name) {
     return new MultiThreadIoEventLoopGroup(
         1, new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
@@ -29,8 +31,8 @@ final class Loopback {
    *
    * <p>The listeners are closed first, on their own: the JDK frees a socket registered with a
    * selector only when the selector next runs, and a bare shutdown sometimes ends the event loop
-   * without that, leaving the port accepting connections after close() returned. A test that
-   * stops an origin to see the proxy fail to reach it needs the port closed.
+   * without that, leaving the port accepting connections after close() returned. A test that stops
+   * an origin to see the proxy fail to reach it needs the port closed.
    *
    * <p>Idempotent; not meant to race with itself.
    */

@@ -26,23 +26,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small authoritative DNS server on 127.0.0.1 and an ephemeral port, over UDP and TCP on the
- * same port number, for pointing the proxy's {@code resolver:} at. It knows only what a test tells
- * it:
+ * A small authoritative DNS server on 127.0.0.1 and an ephemeral port, over UDP and TCP on the same
+ * port number, for pointing the proxy's {@code resolver:} at. It knows only what a test tells it:
  *
  * <ul>
  *   <li>A and AAAA records from {@link #put(String, InetAddress...)} (IPv4 addresses answer A
  *       queries, IPv6 addresses AAAA queries);
  *   <li>TXT records from {@link #putTxt(String, String...)};
- *   <li>a name with records but none of the asked type gets an empty NOERROR answer; a name
- *       without any gets NXDOMAIN;
+ *   <li>a name with records but none of the asked type gets an empty NOERROR answer; a name without
+ *       any gets NXDOMAIN;
  *   <li>{@link #servfail(String)} makes a name answer SERVFAIL, {@link #drop(String)} makes its
  *       queries go unanswered (for resolver timeouts).
  * </ul>
  *
- * <p>Names are matched case-insensitively, with or without the trailing dot. Records carry a TTL
- * of one second unless {@link #ttl(Duration)} says otherwise, so a changed record is seen quickly
- * by a caching resolver. Every query is counted per name, whatever its answer.
+ * <p>Names are matched case-insensitively, with or without the trailing dot. Records carry a TTL of
+ * one second unless {@link #ttl(Duration)} says otherwise, so a changed record is seen quickly by a
+ * caching resolver. Every query is counted per name, whatever its answer.
  *
  * <p>Thread-safe: records may change while the server answers.
  */
@@ -148,8 +147,8 @@ public final class LoopbackDns implements AutoCloseable {
   }
 
   /**
-   * Sets the A and AAAA records of {@code name}, replacing any before; no addresses leaves the
-   * name existing without address records.
+   * Sets the A and AAAA records of {@code name}, replacing any before; no addresses leaves the name
+   * existing without address records.
    */
   public LoopbackDns put(String name, InetAddress... records) {
     String key = normalize(name);

@@ -98,9 +98,11 @@ class LoopbackDnsTest {
   void namesMatchWhateverTheirCaseAndTrailingDot() throws Exception {
     dns.put("Mixed.Test.", "127.0.0.3");
 
-    assertThat(resolveAll("mixed.test")).extracting(InetAddress::getHostAddress)
+    assertThat(resolveAll("mixed.test"))
+        .extracting(InetAddress::getHostAddress)
         .containsExactly("127.0.0.3");
-    assertThat(resolveAll("MIXED.TEST.")).extracting(InetAddress::getHostAddress)
+    assertThat(resolveAll("MIXED.TEST."))
+        .extracting(InetAddress::getHostAddress)
         .containsExactly("127.0.0.3");
   }
 
@@ -120,8 +122,7 @@ class LoopbackDnsTest {
   @Test
   void unknownNamesAreNxdomain() throws Exception {
     ExecutionException failure =
-        assertThrows(
-            ExecutionException.class, () -> resolveAll("unknown.test"));
+        assertThrows(ExecutionException.class, () -> resolveAll("unknown.test"));
 
     assertThat(failure.getCause()).isInstanceOf(UnknownHostException.class);
     assertThat(queryCode("unknown.test", DnsRecordType.A)).isEqualTo(DnsResponseCode.NXDOMAIN);
@@ -131,11 +132,13 @@ class LoopbackDnsTest {
   @Test
   void aChangedRecordIsAnsweredAtOnceAndARemovedOneIsNxdomain() throws Exception {
     dns.put("moving.test", "127.0.0.1");
-    assertThat(resolveAll("moving.test")).extracting(InetAddress::getHostAddress)
+    assertThat(resolveAll("moving.test"))
+        .extracting(InetAddress::getHostAddress)
         .containsExactly("127.0.0.1");
 
     dns.put("moving.test", "127.0.0.9");
-    assertThat(resolveAll("moving.test")).extracting(InetAddress::getHostAddress)
+    assertThat(resolveAll("moving.test"))
+        .extracting(InetAddress::getHostAddress)
         .containsExactly("127.0.0.9");
 
     dns.remove("moving.test");
@@ -190,8 +193,7 @@ class LoopbackDnsTest {
     dns.drop("silent.test");
 
     assertThat(queryCode("broken.test", DnsRecordType.A)).isEqualTo(DnsResponseCode.SERVFAIL);
-    assertThatThrownBy(() -> resolveAll("silent.test"))
-        .isInstanceOf(ExecutionException.class);
+    assertThatThrownBy(() -> resolveAll("silent.test")).isInstanceOf(ExecutionException.class);
     assertThat(dns.queries("silent.test")).isPositive();
   }
 

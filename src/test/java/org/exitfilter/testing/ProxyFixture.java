@@ -45,11 +45,11 @@ import org.exitfilter.reload.CurrentBlocklist;
  * }
  * }</pre>
  *
- * <p>The written config listens on 127.0.0.1:0, allows private destinations (every test origin
- * is on loopback), turns the admin listener off and points {@code resolver:} at a {@link
- * LoopbackDns}: the one given to the builder, or one the fixture starts and stops itself. So no
- * test ever sends a query to the machine's real resolver; a name the test did not {@link
- * LoopbackDns#put} is NXDOMAIN.
+ * <p>The written config listens on 127.0.0.1:0, allows private destinations (every test origin is
+ * on loopback), turns the admin listener off and points {@code resolver:} at a {@link LoopbackDns}:
+ * the one given to the builder, or one the fixture starts and stops itself. So no test ever sends a
+ * query to the machine's real resolver; a name the test did not {@link LoopbackDns#put} is
+ * NXDOMAIN.
  *
  * <p>Not thread-safe: one test drives one fixture.
  */
@@ -150,7 +150,7 @@ public final class ProxyFixture implements AutoCloseable {
 
     /**
      * YAML appended to {@code exitfilter.yaml} for keys the builder does not set itself, e.g.
-     * {@code "limits:\n  header-timeout: 500ms\n"} or {@code "clients: [127.0.0.0/8]\n"}.
+     * {@code "limits:\n header-timeout: 500ms\n"} or {@code "clients: [127.0.0.0/8]\n"}.
      */
     public Builder config(String yaml) {
       this.extraConfig = yaml.endsWith("\n") || yaml.isEmpty() ? yaml : yaml + "\n";
@@ -240,10 +240,10 @@ public final class ProxyFixture implements AutoCloseable {
   }
 
   /**
-   * A JDK client that sends every request through the proxy, loopback destinations included
-   * ({@link ProxySelector#of} has no exclusions, unlike the default selector's {@code
-   * http.nonProxyHosts}). HTTP/1.1, no redirects followed, five-second connect timeout. The same
-   * client each call, so connections to the proxy are reused.
+   * A JDK client that sends every request through the proxy, loopback destinations included ({@link
+   * ProxySelector#of} has no exclusions, unlike the default selector's {@code http.nonProxyHosts}).
+   * HTTP/1.1, no redirects followed, five-second connect timeout. The same client each call, so
+   * connections to the proxy are reused.
    *
    * <p>The JDK client will not send some headers ({@code Host}, {@code Connection}, ...) and
    * normalizes what it sends; use {@link #rawClient()} to send exact bytes.

@@ -27,7 +27,8 @@ class ProxyFixtureTest {
   void start() throws Exception {
     origin = HttpOrigin.start();
     tls = TlsOrigin.start();
-    proxy = startOrSkip(ProxyFixture.builder().blocklist(BAN_BLOCKED_TEST).connectPorts(tls.port()));
+    proxy =
+        startOrSkip(ProxyFixture.builder().blocklist(BAN_BLOCKED_TEST).connectPorts(tls.port()));
     proxy.dns().put("origin.test", "127.0.0.1").put("blocked.test", "127.0.0.1");
     proxy.dns().put("allowed.test", "127.0.0.1");
   }
@@ -121,8 +122,13 @@ class ProxyFixtureTest {
   @Test
   void theRawClientSendsExactBytesToTheProxy() throws Exception {
     try (RawClient raw = proxy.rawClient()) {
-      raw.send("GET http://origin.test:" + origin.port() + "/echo HTTP/1.1\r\n"
-          + "Host: origin.test:" + origin.port() + "\r\n\r\n");
+      raw.send(
+          "GET http://origin.test:"
+              + origin.port()
+              + "/echo HTTP/1.1\r\n"
+              + "Host: origin.test:"
+              + origin.port()
+              + "\r\n\r\n");
       RawResponse response = raw.readResponse();
 
       assertThat(response.status()).isEqualTo(200);

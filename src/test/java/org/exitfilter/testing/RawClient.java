@@ -29,9 +29,9 @@ import javax.net.ssl.SSLSocket;
  * hosts, CONNECT tunnels with a chosen SNI) and for checking how a connection ends.
  *
  * <p>Every read is bounded by the read timeout (5 seconds unless given), so a test waiting for
- * something that never comes fails with a {@link SocketTimeoutException} instead of hanging.
- * Bodies are held in memory up to {@value #MAX_BODY} bytes; stream larger ones with the JDK
- * client and {@link BodyPattern#verify}.
+ * something that never comes fails with a {@link SocketTimeoutException} instead of hanging. Bodies
+ * are held in memory up to {@value #MAX_BODY} bytes; stream larger ones with the JDK client and
+ * {@link BodyPattern#verify}.
  *
  * <p>Not thread-safe: one test thread drives one client.
  */
@@ -113,8 +113,8 @@ public final class RawClient implements AutoCloseable {
   }
 
   /**
-   * Switches to TLS with an arbitrary server name, e.g. {@code new SNIHostName(bytes)} for one
-   * that {@link SNIHostName#SNIHostName(String)} would refuse.
+   * Switches to TLS with an arbitrary server name, e.g. {@code new SNIHostName(bytes)} for one that
+   * {@link SNIHostName#SNIHostName(String)} would refuse.
    */
   public RawClient startTls(SSLContext context, SNIServerName sniName) throws IOException {
     if (in.available() > 0) {
@@ -126,10 +126,7 @@ public final class RawClient implements AutoCloseable {
             context
                 .getSocketFactory()
                 .createSocket(
-                    socket,
-                    socket.getInetAddress().getHostAddress(),
-                    socket.getPort(),
-                    true);
+                    socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
     SSLParameters parameters = tls.getSSLParameters();
     parameters.setServerNames(sniName == null ? List.of() : List.of(sniName));
     tls.setSSLParameters(parameters);
@@ -144,8 +141,8 @@ public final class RawClient implements AutoCloseable {
   }
 
   /**
-   * Reads a response to a request with the given method: HEAD responses and 2xx answers to
-   * CONNECT have no body; otherwise 1xx, 204 and 304 have none, chunked bodies are de-chunked, a
+   * Reads a response to a request with the given method: HEAD responses and 2xx answers to CONNECT
+   * have no body; otherwise 1xx, 204 and 304 have none, chunked bodies are de-chunked, a
    * Content-Length is read exactly and anything else is read until the connection closes.
    */
   public RawResponse readResponse(String method) throws IOException {
@@ -161,8 +158,7 @@ public final class RawClient implements AutoCloseable {
       return head;
     }
     String transferEncoding = head.header("Transfer-Encoding");
-    if (transferEncoding != null
-        && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+    if (transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
       return head.withBody(readChunkedBody());
     }
     String contentLength = head.header("Content-Length");
@@ -266,8 +262,8 @@ public final class RawClient implements AutoCloseable {
   }
 
   /**
-   * Whether nothing arrives for {@code quiet}: for checking that a peer stays silent (a proxy
-   * that must not answer yet). Waits the whole duration when it holds, so keep it short.
+   * Whether nothing arrives for {@code quiet}: for checking that a peer stays silent (a proxy that
+   * must not answer yet). Waits the whole duration when it holds, so keep it short.
    */
   public boolean staysSilentFor(Duration quiet) throws IOException {
     int timeout = socket.getSoTimeout();

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A request head as an origin received it: a copy taken on arrival, so later assertions see
- * exactly what came over the wire (minus the body).
+ * A request head as an origin received it: a copy taken on arrival, so later assertions see exactly
+ * what came over the wire (minus the body).
  *
  * @param connection which accepted connection it came on, counting from 1; two requests with the
  *     same number shared a kept-alive connection
