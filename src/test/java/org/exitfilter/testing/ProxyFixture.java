@@ -68,9 +68,10 @@ public final class ProxyFixture implements AutoCloseable {
   private ProxyFixture(Builder builder) throws IOException, ConfigException {
     boolean started = false;
     Path dir = Files.createTempDirectory("exitfilter-test-");
-    LoopbackDns resolver = builder.dns != null ? builder.dns : LoopbackDns.start();
+    LoopbackDns resolver = null;
     ProxyServer proxy = null;
     try {
+      resolver = builder.dns != null ? builder.dns : LoopbackDns.start();
       Files.writeString(dir.resolve("exitfilter.yaml"), builder.configYaml(resolver), UTF_8);
       Files.writeString(dir.resolve("blocklist.yaml"), builder.blocklist, UTF_8);
       if (builder.blockPage != null) {
@@ -87,7 +88,7 @@ public final class ProxyFixture implements AutoCloseable {
       started = true;
     } finally {
       if (!started) {
-        if (builder.dns == null) {
+        if (builder.dns == null && resolver != null) {
           resolver.close();
         }
         deleteRecursively(dir);
