@@ -44,7 +44,7 @@ import org.exitfilter.net.InvalidHostException;
  * forwards it over an upstream connection dialled on this connection's event loop, and relays the
  * response back; or turns the connection into a tunnel for an allowed CONNECT.
  *
- * <p>Reads are explicit (auto-read is off and a {@code FlowControlHandler} hands over one message
+ * <p>Reads are explicit (auto-read is off and {@link OneMessagePerRead} hands over one message
  * per read): the next request is read only once the previous response is complete, a request body
  * only while the upstream can take it, a response only while the client can take it. All state is
  * confined to the event loop; nothing here is shared.

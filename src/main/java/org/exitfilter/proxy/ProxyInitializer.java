@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilter;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
@@ -76,8 +75,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
     pipeline.addLast(
         DECODER, new StrictRequestDecoder(limits.maxRequestLineLength(), limits.maxHeaderSize()));
     pipeline.addLast(ENCODER, new ClientResponseEncoder());
-    // With auto-read off, hands the frontend one decoded message per read() it asks for.
-    pipeline.addLast(FLOW_CONTROL, new FlowControlHandler());
+    pipeline.addLast(FLOW_CONTROL, new OneMessagePerRead());
   }
 
   /** The pipeline of an upstream connection that carries HTTP exchanges for {@code frontend}. */
@@ -122,8 +120,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
       Predicate<String> sni,
       ProxyObserver observer) {
     client.addAfter(DECODER, SNI_GUARD, new SniGuard(sniTimeoutMillis, sni));
-    // Flow control first: it hands what it still holds (the CONNECT's empty last content) to the
-    // frontend, which releases it, rather than to the relay.
+    // Releases what it still holds: the CONNECT's empty last content.
     client.remove(FLOW_CONTROL);
     client.remove(FRONTEND);
     client.remove(ENCODER);

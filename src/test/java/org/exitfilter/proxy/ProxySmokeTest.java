@@ -177,6 +177,20 @@ class ProxySmokeTest {
     assertThat(resp).startsWith("HTTP/1.1 400");
   }
 
+  @Test
+  void connectionStaysUsableAfterABlockPage() throws Exception {
+    try (Socket s = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write("GET http://blocked.test/ HTTP/1.1\r\nHost: blocked.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      String head = readHead(s.getInputStream());
+      assertThat(head).startsWith("HTTP/1.1 403");
+      int length = Integer.parseInt(head.replaceAll("(?is).*content-length: (\\d+).*", "$1"));
+      s.getInputStream().readNBytes(length);
+      s.getOutputStream().write(("GET http://127.0.0.1:" + origin.getAddress().getPort() + "/ HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+    }
+  }
+
   String raw(String request) throws IOException {
     try (Socket s = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
       s.setSoTimeout(5000);
