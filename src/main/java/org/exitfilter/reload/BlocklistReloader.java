@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -84,9 +85,19 @@ public final class BlocklistReloader implements AutoCloseable {
     record(new ReloadResult(clock.instant(), true, "start", List.of()));
   }
 
-  /** Starts watching the files and the calendar. */
+  /**
+   * Starts watching the files and the calendar; returns once the files are watched, so that any
+   * change made after it returns is seen.
+   */
   public void start() {
-    executor.execute(() -> watch(current.snapshot().blocklist()));
+    try {
+      executor.submit(() -> watch(current.snapshot().blocklist())).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot watch the blocklist's folders", e.getCause());
+    }
     Thread thread = new Thread(this::pollEvents, "exitfilter-watch");
     thread.setDaemon(true);
     thread.start();
