@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.exitfilter.config.Blocklist;
 import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
@@ -17,6 +18,7 @@ import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.Rule;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
+import org.exitfilter.net.AddressClass;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.HostAndPort;
 import org.exitfilter.net.InvalidHostException;
@@ -58,6 +60,8 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  private boolean allowPrivateDestinations;
+
   /** A verdict with what the operator should know about how it was reached. */
   private record Decision(Verdict verdict, String note) {}
 
@@ -83,6 +87,7 @@ public final class CheckCommand implements Callable<Integer> {
     Blocklist blocklist;
     try {
       ProxyConfig proxyConfig = ConfigLoader.load(config);
+      allowPrivateDestinations = proxyConfig.allowPrivateDestinations();
       blocklist = BlocklistLoader.load(proxyConfig.blocklist());
     } catch (ConfigException e) {
       err.println(e.getMessage());
@@ -108,7 +113,8 @@ public final class CheckCommand implements Callable<Integer> {
   private Decision decide(Matcher matcher, HostAndPort destination) {
     Host host = destination.host();
     if (host instanceof Host.Ip ip) {
-      return new Decision(matcher.check(ip.address(), destination.port()), null);
+      Verdict verdict = matcher.check(ip.address(), destination.port());
+      return new Decision(verdict, verdict.blocked() ? null : nonPublic(List.of(ip.address())));
     }
     Verdict byName = matcher.check((Host.Name) host, destination.port());
     if (byName.decision() != Verdict.Decision.NO_MATCH) {
@@ -117,24 +123,35 @@ public final class CheckCommand implements Callable<Integer> {
     if (noResolve) {
       return new Decision(byName, "not resolved (--no-resolve); network entries not checked");
     }
-    InetAddress[] addresses;
+    List<InetAddress> addresses;
     try {
-      addresses = InetAddress.getAllByName(host.authority());
+      addresses = List.of(InetAddress.getAllByName(host.authority()));
     } catch (UnknownHostException e) {
       return new Decision(byName, "does not resolve here; network entries not checked");
     }
-    Decision exempt = null;
+    Verdict verdict = byName;
     for (InetAddress address : addresses) {
       Verdict byAddress = matcher.check(address, destination.port());
-      String note = "resolves to " + address.getHostAddress();
       if (byAddress.blocked()) {
-        return new Decision(byAddress, note);
+        return new Decision(byAddress, "resolves to " + address.getHostAddress());
       }
-      if (byAddress.decision() == Verdict.Decision.EXEMPT && exempt == null) {
-        exempt = new Decision(byAddress, note);
+      if (byAddress.decision() == Verdict.Decision.EXEMPT && verdict == byName) {
+        verdict = byAddress;
       }
     }
-    return exempt != null ? exempt : new Decision(byName, null);
+    String resolved =
+        "resolves to "
+            + addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+    String refused = nonPublic(addresses);
+    return new Decision(verdict, refused == null ? resolved : resolved + "\n  " + refused);
+  }
+
+  /** What the proxy says of non-public addresses, which the blocklist does not cover. */
+  private String nonPublic(List<InetAddress> addresses) {
+    if (allowPrivateDestinations || !addresses.stream().anyMatch(AddressClass::isNonPublic)) {
+      return null;
+    }
+    return "but the proxy refuses non-public addresses (allow-private-destinations: false)";
   }
 
   static String describe(Verdict verdict) {

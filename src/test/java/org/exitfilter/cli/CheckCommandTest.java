@@ -187,6 +187,19 @@ class CheckCommandTest {
   }
 
   @Test
+  void anAllowedTargetAtANonPublicAddressSaysTheProxyRefusesItAnyway() {
+    Cli.Result result = check("10.1.2.3", "198.51.100.1");
+
+    assertThat(result.exitCode()).as("the blocklist allows both").isEqualTo(ExitCodes.OK);
+    assertThat(result.out())
+        .isEqualTo(
+            "10.1.2.3 -> 10.1.2.3:443: allowed (no entry matches)\n"
+                + "  but the proxy refuses non-public addresses (allow-private-destinations:"
+                + " false)\n"
+                + "198.51.100.1 -> 198.51.100.1:443: allowed (no entry matches)\n");
+  }
+
+  @Test
   void noResolveLeavesNetworkEntriesToIpTargets() {
     Cli.Result result = check("--no-resolve", "localhost");
 
