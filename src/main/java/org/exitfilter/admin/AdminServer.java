@@ -112,9 +112,7 @@ public final class AdminServer implements AutoCloseable {
     IpSubnetFilterRule[] rules =
         clients.stream()
             .map(
-                n ->
-                    new IpSubnetFilterRule(
-                        n.address(), n.prefixLength(), IpFilterRuleType.ACCEPT))
+                n -> new IpSubnetFilterRule(n.address(), n.prefixLength(), IpFilterRuleType.ACCEPT))
             .toArray(IpSubnetFilterRule[]::new);
     return new IpSubnetFilter(false, rules);
   }

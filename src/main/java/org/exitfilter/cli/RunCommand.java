@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
   /** How long a stop waits for the listeners to close before the JVM exits anyway. */
   private static final long CLOSE_SECONDS = 10;
 

@@ -31,8 +31,8 @@ import org.exitfilter.net.IpNetwork;
  * entry on more ports, and network bans inside a network ban of the same family. Patterns under
  * patterns, and hosts under patterns, are not analysed. When in doubt, no warning.
  *
- * <p>Bans may be a million and exceptions are few, so each name walks only its own suffixes in
- * hash maps, and each network probes only the prefix lengths that occur in the list.
+ * <p>Bans may be a million and exceptions are few, so each name walks only its own suffixes in hash
+ * maps, and each network probes only the prefix lengths that occur in the list.
  */
 final class ShadowedBans {
   /** Beyond this many shadowed bans in one file, the rest are counted rather than listed. */
@@ -40,6 +40,7 @@ final class ShadowedBans {
 
   private final LocalDate today;
   private final Index<String> domainBans;
+
   /** Host bans, only for the names that some host ban limited to certain ports has. */
   private final Index<String> hostBans = new Index<>(0);
 
@@ -49,6 +50,7 @@ final class ShadowedBans {
   private final List<Rule> patternExceptionRules = new ArrayList<>();
   private final Index<IpNetwork> networkBans;
   private final Index<IpNetwork> networkExceptions = new Index<>(0);
+
   /** The prefix lengths that occur, longest first, for IPv4 and IPv6. */
   private final TreeSet<Integer> v4Prefixes = new TreeSet<>((a, b) -> b - a);
 

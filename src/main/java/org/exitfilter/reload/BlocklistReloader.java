@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlocklistReloader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BlocklistReloader.class);
+
   /** Editors write in several steps; wait for the files to settle before reading them. */
   private static final Duration SETTLE = Duration.ofMillis(200);
 
@@ -149,8 +150,7 @@ public final class BlocklistReloader implements AutoCloseable {
       pending.cancel(false);
     }
     pending =
-        executor.schedule(
-            () -> reload("file change"), SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+        executor.schedule(() -> reload("file change"), SETTLE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void reload(String trigger) {

@@ -135,9 +135,7 @@ class CheckCommandTest {
                 + blocklist
                 + ":7:5",
             "shop.example.com:8443 -> shop.example.com:8443: allowed (no entry matches)");
-    assertThat(result.exitCode())
-        .as("one blocked target is enough")
-        .isEqualTo(ExitCodes.BLOCKED);
+    assertThat(result.exitCode()).as("one blocked target is enough").isEqualTo(ExitCodes.BLOCKED);
   }
 
   @Test

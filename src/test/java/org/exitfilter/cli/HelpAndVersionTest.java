@@ -2,17 +2,16 @@ package org.exitfilter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class HelpAndVersionTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "run", "check", "validate"})
   void helpPrintsUsageAndExitsZero(String command) {
-    Cli.Result result =
-        command.isEmpty() ? Cli.run("--help") : Cli.run(command, "--help");
+    Cli.Result result = command.isEmpty() ? Cli.run("--help") : Cli.run(command, "--help");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out())
@@ -23,8 +22,7 @@ class HelpAndVersionTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "run", "check", "validate"})
   void versionPrintsTheVersionAndExitsZero(String command) {
-    Cli.Result result =
-        command.isEmpty() ? Cli.run("--version") : Cli.run(command, "--version");
+    Cli.Result result = command.isEmpty() ? Cli.run("--version") : Cli.run(command, "--version");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).isEqualTo("exitfilter dev\n");

@@ -60,8 +60,8 @@ class ValidateCommandTest {
               assertThat(lines.get(1))
                   .isEqualTo(
                       list
-                          + ":3:14: error: invalid network: 203.0.113.1/24 has host bits set; did you mean"
-                          + " 203.0.113.0/24?");
+                          + ":3:14: error: invalid network: 203.0.113.1/24 has host bits set; did"
+                          + " you mean 203.0.113.0/24?");
               assertThat(lines.get(2)).startsWith(names + ":2: error: ");
               assertThat(lines.get(3)).isEqualTo(list + ": invalid; 3 errors, 0 warnings");
             });

@@ -218,11 +218,7 @@ class ShadowedBansTest {
     Files.writeString(dir.resolve("names.txt"), names);
     List<String> warnings =
         shadowed(
-            "bans:",
-            "  - domain: example.org",
-            "lists:",
-            "  - file: names.txt",
-            "    kind: host");
+            "bans:", "  - domain: example.org", "lists:", "  - file: names.txt", "    kind: host");
 
     assertThat(warnings).hasSize(ShadowedBans.MAX_WARNINGS_PER_FILE + 1);
     assertThat(warnings.get(0))
