@@ -1,5 +1,9 @@
 package org.exitfilter.config;
 
+import static org.exitfilter.config.UnusedExceptions.fits;
+import static org.exitfilter.config.UnusedExceptions.parent;
+import static org.exitfilter.config.UnusedExceptions.portsOverlap;
+
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -41,10 +45,12 @@ final class ShadowedBans {
   private final LocalDate today;
   private final Index<String> domainBans;
 
-  /** Host bans, only for the names that some host ban limited to certain ports has. */
+  /** The names of host bans limited to certain ports: only these can be under their own name. */
+  private final Set<String> hostsWithPorts;
+
+  /** Host bans, only for the names in {@link #hostsWithPorts}. */
   private final Index<String> hostBans = new Index<>(0);
 
-  private final Set<String> hostsWithPorts = new HashSet<>();
   private final Index<String> domainExceptions = new Index<>(0);
   private final List<String[]> patternExceptions = new ArrayList<>();
   private final List<Rule> patternExceptionRules = new ArrayList<>();
@@ -60,9 +66,11 @@ final class ShadowedBans {
   private final Map<Path, int[]> perFile = new HashMap<>();
   private final Map<Path, Source> firstUnlisted = new HashMap<>();
 
-  private ShadowedBans(LocalDate today, Problems warnings, int domains, int networks) {
+  private ShadowedBans(
+      LocalDate today, Problems warnings, int domains, int networks, Set<String> hostsWithPorts) {
     this.today = today;
     this.warnings = warnings;
+    this.hostsWithPorts = hostsWithPorts;
     this.domainBans = new Index<>(domains);
     this.networkBans = new Index<>(networks);
   }
@@ -84,8 +92,7 @@ final class ShadowedBans {
         case PATTERN -> {}
       }
     }
-    ShadowedBans check = new ShadowedBans(today, warnings, domains, networks);
-    check.hostsWithPorts.addAll(hostsWithPorts);
+    ShadowedBans check = new ShadowedBans(today, warnings, domains, networks, hostsWithPorts);
     for (Rule ban : bans) {
       check.index(ban);
     }
@@ -283,36 +290,6 @@ final class ShadowedBans {
       }
     }
     return true;
-  }
-
-  private static boolean portsOverlap(Ports a, Ports b) {
-    if (a.isAll() || b.isAll()) {
-      return true;
-    }
-    for (int port : a.toArray()) {
-      if (b.contains(port)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether the last labels agree, {@code *} on either side agreeing with anything. */
-  private static boolean fits(String[] a, String[] b) {
-    int n = Math.min(a.length, b.length);
-    for (int k = 1; k <= n; k++) {
-      String x = a[a.length - k];
-      String y = b[b.length - k];
-      if (!x.equals(y) && !x.equals("*") && !y.equals("*")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static String parent(String name) {
-    int dot = name.indexOf('.');
-    return dot < 0 ? null : name.substring(dot + 1);
   }
 
   private static byte[] masked(byte[] bytes, int prefix) {
