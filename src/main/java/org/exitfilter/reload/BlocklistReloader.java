@@ -252,7 +252,10 @@ public final class BlocklistReloader implements AutoCloseable {
     if (!today.equals(current.get().day())) {
       current.replace(current.snapshot().blocklist(), today);
       log.info("new day {}: expired entries no longer apply", today);
-      record(new ReloadResult(clock.instant(), true, "midnight", List.of()));
+      // A refused edit stays the news until a valid one arrives: the file on disk is still bad.
+      if (lastResult.get().applied()) {
+        record(new ReloadResult(clock.instant(), true, "midnight", List.of()));
+      }
     }
   }
 

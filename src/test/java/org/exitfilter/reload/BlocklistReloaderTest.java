@@ -195,6 +195,22 @@ class BlocklistReloaderTest {
     assertThat(reloader.lastResult().at()).isEqualTo(clock.instant());
   }
 
+  @Test
+  void aRefusedEditStaysReportedAcrossMidnight() throws Exception {
+    clock.set(Instant.parse("2026-12-01T23:59:59Z"));
+    serve("bans:", "  - domain: short.example", "    expires: 2026-12-01");
+    write("blocklist.yaml", "bans:", "  - domain: exa mple.org");
+    reloader.reloadNow("SIGHUP");
+    Await.until("the edit is refused", WITHIN, () -> !reloader.lastResult().applied());
+
+    clock.set(Instant.parse("2026-12-02T00:00:00.050Z"));
+    reloader.rollOverIfNewDay();
+
+    assertThat(blocked("short.example")).as("the roll-over still happens").isFalse();
+    assertThat(reloader.lastResult().applied()).as("the file on disk is still invalid").isFalse();
+    assertThat(reloader.lastResult().trigger()).isEqualTo("SIGHUP");
+  }
+
   /** A clock the test moves by hand. */
   static final class MovableClock extends Clock {
     private volatile Instant now;
