@@ -120,16 +120,15 @@ public final class BlocklistReloader implements AutoCloseable {
       while (true) {
         WatchKey key = watcher.take();
         Path folder = (Path) key.watchable();
-        // While an edit is refused, any change in the folders may be the fix: typically the list
-        // file the new blocklist names, created after the blocklist was saved.
-        boolean relevant = !lastResult.get().applied();
+        boolean refused = !lastResult.get().applied();
         Set<Path> files = watchedFiles;
+        boolean relevant = false;
         for (WatchEvent<?> event : key.pollEvents()) {
-          if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-            relevant = true;
-          } else if (files.contains(folder.resolve((Path) event.context()))) {
-            relevant = true;
-          }
+          Path file =
+              event.kind() == StandardWatchEventKinds.OVERFLOW
+                  ? null
+                  : folder.resolve((Path) event.context());
+          relevant |= triggersReload(event.kind(), file, files, refused);
         }
         if (!key.reset()) {
           // The folder went away; forget it so that a later reload can watch it again.
@@ -143,6 +142,22 @@ public final class BlocklistReloader implements AutoCloseable {
     } catch (InterruptedException | ClosedWatchServiceException | RejectedExecutionException e) {
       // closing
     }
+  }
+
+  /**
+   * Whether a change in a watched folder calls for a reload: a change to a watched file, or lost
+   * events. While an edit is refused, a file created in the folder counts too, since it may be the
+   * list file the new blocklist names, created after the blocklist was saved. Files merely written
+   * do not: a log written next to the blocklist would otherwise retry the refused edit forever,
+   * each refusal logging the next write.
+   *
+   * @param file the file changed, or {@code null} for lost events
+   */
+  static boolean triggersReload(
+      WatchEvent.Kind<?> kind, Path file, Set<Path> watchedFiles, boolean refused) {
+    return kind == StandardWatchEventKinds.OVERFLOW
+        || (file != null && watchedFiles.contains(file))
+        || (refused && kind == StandardWatchEventKinds.ENTRY_CREATE);
   }
 
   private void settleThenReload() {

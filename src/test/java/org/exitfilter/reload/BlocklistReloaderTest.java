@@ -1,5 +1,8 @@
 package org.exitfilter.reload;
 
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -13,6 +16,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.Problem;
@@ -209,6 +213,26 @@ class BlocklistReloaderTest {
     assertThat(blocked("short.example")).as("the roll-over still happens").isFalse();
     assertThat(reloader.lastResult().applied()).as("the file on disk is still invalid").isFalse();
     assertThat(reloader.lastResult().trigger()).isEqualTo("SIGHUP");
+  }
+
+  @Test
+  void whichChangesInAWatchedFolderCallForAReload() {
+    Path list = dir.resolve("blocklist.yaml");
+    Path log = dir.resolve("exitfilter.log");
+    Set<Path> watched = Set.of(list);
+
+    assertThat(BlocklistReloader.triggersReload(ENTRY_MODIFY, list, watched, false)).isTrue();
+    assertThat(BlocklistReloader.triggersReload(ENTRY_CREATE, list, watched, false))
+        .as("renamed over")
+        .isTrue();
+    assertThat(BlocklistReloader.triggersReload(OVERFLOW, null, watched, false)).isTrue();
+    assertThat(BlocklistReloader.triggersReload(ENTRY_CREATE, log, watched, false)).isFalse();
+    assertThat(BlocklistReloader.triggersReload(ENTRY_CREATE, log, watched, true))
+        .as("perhaps the list file a refused edit names")
+        .isTrue();
+    assertThat(BlocklistReloader.triggersReload(ENTRY_MODIFY, log, watched, true))
+        .as("a log next to the list must not retry a refused edit at each line")
+        .isFalse();
   }
 
   /** A clock the test moves by hand. */
