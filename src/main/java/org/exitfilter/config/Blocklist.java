@@ -11,11 +11,18 @@ import java.util.List;
  * @param bans the ban entries (including those read from {@code lists:} files)
  * @param exceptions the exception entries
  * @param warnings things worth the operator's attention that do not stop the list from loading
+ * @param listFiles the plain-text list files named under {@code lists:}, which reload watches too
  */
 public record Blocklist(
-    Path file, String sha256, List<Rule> bans, List<Rule> exceptions, List<Problem> warnings) {
+    Path file,
+    String sha256,
+    List<Rule> bans,
+    List<Rule> exceptions,
+    List<Problem> warnings,
+    List<Path> listFiles) {
 
   public Blocklist {
+    listFiles = List.copyOf(listFiles);
     bans = List.copyOf(bans);
     exceptions = List.copyOf(exceptions);
     warnings = List.copyOf(warnings);

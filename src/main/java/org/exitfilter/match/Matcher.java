@@ -32,6 +32,11 @@ public interface Matcher {
   /** The day (UTC) the snapshot was compiled for; entries expired before it were left out. */
   LocalDate day();
 
+  /** The share of name lookups answered from this snapshot's verdict cache; 0 without a cache. */
+  default double cacheHitRatio() {
+    return 0;
+  }
+
   /** Compiles a blocklist for lookups on the given UTC day. */
   static Matcher compile(Blocklist blocklist, LocalDate day) {
     return Matchers.compile(blocklist, day, Matchers.DEFAULT_MODE);

@@ -34,10 +34,12 @@ public sealed interface Host permits Host.Name, Host.Ip {
    * collapsed to their IPv4 address.
    */
   record Ip(InetAddress address) implements Host {
+    /** Dotted IPv4, or IPv6 in its RFC 5952 form in brackets, such as {@code [2001:db8::1]}. */
     @Override
     public String authority() {
-      String text = address.getHostAddress();
-      return address instanceof Inet6Address ? "[" + text + "]" : text;
+      return address instanceof Inet6Address
+          ? "[" + Ipv6Literal.format(address.getAddress()) + "]"
+          : address.getHostAddress();
     }
 
     @Override

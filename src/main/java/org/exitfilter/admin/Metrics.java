@@ -1,0 +1,132 @@
+package org.exitfilter.admin;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
+import org.exitfilter.config.Rule;
+import org.exitfilter.proxy.ProxyObserver;
+import org.exitfilter.reload.ReloadResult;
+
+/**
+ * The proxy's Prometheus metrics. Aggregate counts only: by outcome, by blocklist entry (labelled
+ * with the entry's file and line, never with a requested name), bytes, open connections. Nothing a
+ * user sent ever becomes a label.
+ */
+public final class Metrics implements ProxyObserver {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter requests;
+  private final Counter blocksByRule;
+  private final Gauge connections;
+  private final Gauge tunnels;
+  private final Counter bytes;
+  private final Counter reloads;
+  private final Gauge blocklistValid;
+
+  public Metrics(DoubleSupplier cacheHitRatio) {
+    requests =
+        Counter.builder()
+            .name("exitfilter_requests_total")
+            .help("Requests and CONNECTs by how they ended")
+            .labelNames("outcome")
+            .withoutExemplars()
+            .register(registry);
+    for (Outcome outcome : Outcome.values()) {
+      requests.labelValues(label(outcome)).inc(0);
+    }
+    blocksByRule =
+        Counter.builder()
+            .name("exitfilter_blocks_total")
+            .help("Refusals by the blocklist entry that decided (file:line)")
+            .labelNames("rule", "kind")
+            .withoutExemplars()
+            .register(registry);
+    connections =
+        Gauge.builder()
+            .name("exitfilter_client_connections")
+            .help("Client connections open")
+            .withoutExemplars()
+            .register(registry);
+    tunnels =
+        Gauge.builder()
+            .name("exitfilter_tunnels")
+            .help("CONNECT tunnels open")
+            .withoutExemplars()
+            .register(registry);
+    bytes =
+        Counter.builder()
+            .name("exitfilter_relayed_bytes_total")
+            .help("Body and tunnel bytes relayed, by direction")
+            .labelNames("direction")
+            .withoutExemplars()
+            .register(registry);
+    reloads =
+        Counter.builder()
+            .name("exitfilter_blocklist_reloads_total")
+            .help("Blocklist load attempts by result")
+            .labelNames("result")
+            .withoutExemplars()
+            .register(registry);
+    reloads.labelValues("applied").inc(0);
+    reloads.labelValues("refused").inc(0);
+    blocklistValid =
+        Gauge.builder()
+            .name("exitfilter_blocklist_last_load_ok")
+            .help("1 when the last blocklist load was applied, 0 while an invalid edit is refused")
+            .withoutExemplars()
+            .register(registry);
+    blocklistValid.set(1);
+    GaugeWithCallback.builder()
+        .name("exitfilter_matcher_cache_hit_ratio")
+        .help("Share of name lookups answered from the snapshot's verdict cache")
+        .callback(callback -> callback.call(cacheHitRatio.getAsDouble()))
+        .register(registry);
+  }
+
+  PrometheusRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void outcome(Outcome outcome, Rule rule) {
+    requests.labelValues(label(outcome)).inc();
+    if (rule != null) {
+      blocksByRule
+          .labelValues(
+              rule.source().file().getFileName() + ":" + rule.source().line(), rule.kind().key())
+          .inc();
+    }
+  }
+
+  @Override
+  public void clientConnections(int delta) {
+    connections.inc(delta);
+  }
+
+  @Override
+  public void tunnels(int delta) {
+    tunnels.inc(delta);
+  }
+
+  @Override
+  public void bytesUpstream(long count) {
+    bytes.labelValues("upstream").inc(count);
+  }
+
+  @Override
+  public void bytesDownstream(long count) {
+    bytes.labelValues("downstream").inc(count);
+  }
+
+  /** Records a blocklist load attempt. */
+  public void reloaded(ReloadResult result) {
+    reloads.labelValues(result.applied() ? "applied" : "refused").inc();
+    blocklistValid.set(result.applied() ? 1 : 0);
+  }
+
+  private static String label(Outcome outcome) {
+    return outcome.name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,51 @@
+package org.exitfilter.proxy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.exitfilter.config.Rule;
+
+/**
+ * The HTML page a refused request gets, from the operator's template. The template may use
+ * {@code {{host}}} and {{reason}}; both are HTML-escaped, since the host comes from the user and
+ * the reason from whoever asked for the ban.
+ */
+final class BlockPage {
+  private static final String DEFAULT_REASON = "The owner of this site asked that it not be reachable through this service.";
+
+  private final String template;
+
+  private BlockPage(String template) {
+    this.template = template;
+  }
+
+  static BlockPage load(Path file) throws IOException {
+    return new BlockPage(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  static BlockPage of(String template) {
+    return new BlockPage(template);
+  }
+
+  String render(String host, Rule rule) {
+    String reason = rule == null || rule.reason() == null ? DEFAULT_REASON : rule.reason();
+    return template.replace("{{host}}", escape(host)).replace("{{reason}}", escape(reason));
+  }
+
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

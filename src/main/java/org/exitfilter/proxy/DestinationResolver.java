@@ -1,0 +1,76 @@
+package org.exitfilter.proxy;
+
+import io.netty.channel.EventLoop;
+import io.netty.resolver.ResolvedAddressTypes;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsNameResolverTimeoutException;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.resolver.dns.SingletonDnsServerAddressStreamProvider;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.exitfilter.net.Host;
+
+/**
+ * Resolves destination names asynchronously on the asking connection's event loop, with Netty's
+ * caching DNS resolver (answers kept for their TTL). Uses the configured DNS server, or the
+ * system's resolver configuration and hosts file.
+ */
+final class DestinationResolver implements AutoCloseable {
+  private final DnsAddressResolverGroup group;
+
+  DestinationResolver(Transport transport, InetSocketAddress server, long queryTimeoutMillis) {
+    DnsNameResolverBuilder builder =
+        new DnsNameResolverBuilder()
+            .datagramChannelType(transport.datagramChannel())
+            .socketChannelType(transport.socketChannel())
+            .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
+            .queryTimeoutMillis(queryTimeoutMillis)
+            .nameServerProvider(
+                server == null
+                    ? DnsServerAddressStreamProviders.platformDefault()
+                    : new SingletonDnsServerAddressStreamProvider(server));
+    this.group = new DnsAddressResolverGroup(builder);
+  }
+
+  /**
+   * The addresses of a host, in the resolver's order of preference; an IP literal resolves to
+   * itself without a lookup. The future fails with a {@link ProxyException} (DNS error or
+   * timeout) and always completes on {@code loop}.
+   */
+  Future<List<InetAddress>> resolve(EventLoop loop, Host host, int port) {
+    Promise<List<InetAddress>> promise = loop.newPromise();
+    if (host instanceof Host.Ip ip) {
+      return promise.setSuccess(List.of(ip.address()));
+    }
+    group
+        .getResolver(loop)
+        .resolveAll(InetSocketAddress.createUnresolved(host.authority(), port))
+        .addListener(
+            (Future<List<InetSocketAddress>> done) -> {
+              if (done.isSuccess()) {
+                List<InetAddress> addresses = new ArrayList<>(done.getNow().size());
+                for (InetSocketAddress address : done.getNow()) {
+                  addresses.add(address.getAddress());
+                }
+                promise.setSuccess(addresses);
+              } else if (done.cause() instanceof DnsNameResolverTimeoutException
+                  || done.cause().getCause() instanceof DnsNameResolverTimeoutException) {
+                promise.setFailure(new ProxyException(ProxyError.DNS_TIMEOUT, "DNS timed out"));
+              } else {
+                promise.setFailure(
+                    new ProxyException(ProxyError.DNS_ERROR, "destination name not resolved"));
+              }
+            });
+    return promise;
+  }
+
+  @Override
+  public void close() {
+    group.close();
+  }
+}

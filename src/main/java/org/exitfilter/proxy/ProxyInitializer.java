@@ -1,0 +1,148 @@
+package org.exitfilter.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilter;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.exitfilter.config.Limits;
+import org.exitfilter.net.IpNetwork;
+import org.exitfilter.proxy.tunnel.SniGuard;
+import org.exitfilter.proxy.tunnel.TunnelRelay;
+
+/**
+ * The only place that builds pipelines: the client connection's, an upstream HTTP connection's,
+ * an upstream tunnel's, and the switch of a client connection from HTTP to a tunnel.
+ *
+ * <pre>
+ * client:   limiter, client-filter?, idle, head-deadline, decoder, encoder, flow-control, frontend
+ * tunnel:   limiter, client-filter?, idle, sni-guard, relay
+ * upstream: idle, codec, relay          (HTTP)
+ *           idle, relay                 (tunnel, relay added once the tunnel is up)
+ * </pre>
+ */
+final class ProxyInitializer extends ChannelInitializer<Channel> {
+  static final String LIMITER = "limiter";
+  static final String CLIENT_FILTER = "client-filter";
+  static final String IDLE = "idle";
+  static final String HEAD_DEADLINE = "head-deadline";
+  static final String DECODER = "decoder";
+  static final String ENCODER = "encoder";
+  static final String FLOW_CONTROL = "flow-control";
+  static final String FRONTEND = "frontend";
+  static final String SNI_GUARD = "sni-guard";
+  static final String CODEC = "codec";
+  static final String RELAY = "relay";
+
+  private final ServerContext context;
+  private final ConnectionLimiter limiter;
+  private final IpSubnetFilter clientFilter;
+
+  ProxyInitializer(ServerContext context, ConnectionLimiter limiter, List<IpNetwork> clients) {
+    this.context = context;
+    this.limiter = limiter;
+    this.clientFilter = clients.isEmpty() ? null : clientFilter(clients);
+  }
+
+  @Override
+  protected void initChannel(Channel channel) {
+    context.channels().add(channel);
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast(LIMITER, limiter);
+    if (clientFilter != null) {
+      pipeline.addLast(CLIENT_FILTER, clientFilter);
+    }
+    addIdleTimeout(pipeline, context.limits());
+    addHttpServer(pipeline, context.limits());
+    pipeline.addLast(FRONTEND, new HttpProxyFrontend(context));
+  }
+
+  private static void addIdleTimeout(ChannelPipeline pipeline, Limits limits) {
+    pipeline.addLast(
+        IDLE,
+        new IdleStateHandler(
+            true, 0, 0, limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+  }
+
+  private static void addHttpServer(ChannelPipeline pipeline, Limits limits) {
+    pipeline.addLast(HEAD_DEADLINE, new RequestHeadDeadline(limits.headerTimeout().toNanos()));
+    pipeline.addLast(
+        DECODER, new StrictRequestDecoder(limits.maxRequestLineLength(), limits.maxHeaderSize()));
+    pipeline.addLast(ENCODER, new ClientResponseEncoder());
+    pipeline.addLast(FLOW_CONTROL, new OneMessagePerRead());
+  }
+
+  /** The pipeline of an upstream connection that carries HTTP exchanges for {@code frontend}. */
+  static ChannelInitializer<Channel> upstreamHttp(ServerContext context, HttpProxyFrontend frontend) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel channel) {
+        context.channels().add(channel);
+        Limits limits = context.limits();
+        addIdleTimeout(channel.pipeline(), limits);
+        channel
+            .pipeline()
+            .addLast(
+                CODEC,
+                new HttpClientCodec(
+                    limits.maxRequestLineLength(), limits.maxHeaderSize(), 64 * 1024))
+            .addLast(RELAY, new UpstreamRelay(frontend));
+      }
+    };
+  }
+
+  /** The pipeline of an upstream connection that will carry a tunnel. */
+  static ChannelInitializer<Channel> upstreamTunnel(ServerContext context) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel channel) {
+        context.channels().add(channel);
+        addIdleTimeout(channel.pipeline(), context.limits());
+      }
+    };
+  }
+
+  /**
+   * Turns an HTTP client connection into a tunnel to {@code upstream}, once the 200 has been
+   * written. The tunnel handlers go in before the decoder leaves, so bytes the client sent right
+   * after its CONNECT head reach the SNI guard.
+   */
+  static void switchToTunnel(
+      ChannelPipeline client,
+      Channel upstream,
+      long sniTimeoutMillis,
+      Predicate<String> sni,
+      ProxyObserver observer) {
+    client.addAfter(DECODER, SNI_GUARD, new SniGuard(sniTimeoutMillis, sni));
+    // Releases what it still holds: the CONNECT's empty last content.
+    client.remove(FLOW_CONTROL);
+    client.remove(FRONTEND);
+    client.remove(ENCODER);
+    client.remove(HEAD_DEADLINE);
+    // The relay asks for the first read when added; nothing may stand between it and the socket
+    // that would take that read for itself.
+    client.addLast(RELAY, new TunnelRelay(upstream, observer::bytesUpstream));
+    client.remove(DECODER);
+    upstream.pipeline().addLast(RELAY, new TunnelRelay(client.channel(), observer::bytesDownstream));
+    observer.tunnels(1);
+    client.channel().closeFuture().addListener(f -> observer.tunnels(-1));
+  }
+
+  private static IpSubnetFilter clientFilter(List<IpNetwork> clients) {
+    IpSubnetFilterRule[] rules =
+        clients.stream()
+            .map(
+                n ->
+                    new IpSubnetFilterRule(
+                        n.address(), n.prefixLength(), IpFilterRuleType.ACCEPT))
+            .toArray(IpSubnetFilterRule[]::new);
+    // Not in any listed network: rejected, which closes the connection at once.
+    return new IpSubnetFilter(false, rules);
+  }
+}

@@ -1,0 +1,131 @@
+package org.exitfilter.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.exitfilter.config.ProxyConfig;
+import org.exitfilter.match.Matcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running proxy: a listening socket, its event loops and the destination resolver.
+ *
+ * <p>Each new request asks {@code matchers} for the current blocklist snapshot once and decides on
+ * that snapshot alone, so a reload never gives one request a mix of two lists.
+ */
+public final class ProxyServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+  private final EventLoopGroup acceptor;
+  private final EventLoopGroup workers;
+  private final DestinationResolver resolver;
+  private final ChannelGroup channels;
+  private final Channel listener;
+
+  private ProxyServer(
+      EventLoopGroup acceptor,
+      EventLoopGroup workers,
+      DestinationResolver resolver,
+      ChannelGroup channels,
+      Channel listener) {
+    this.acceptor = acceptor;
+    this.workers = workers;
+    this.resolver = resolver;
+    this.channels = channels;
+    this.listener = listener;
+  }
+
+  /**
+   * Binds the listener and starts serving.
+   *
+   * @param config the validated configuration
+   * @param matchers the current blocklist snapshot, asked once per request
+   * @throws IOException when the listen address cannot be bound or the block page cannot be read
+   */
+  public static ProxyServer start(ProxyConfig config, Supplier<Matcher> matchers)
+      throws IOException {
+    return start(config, matchers, ProxyObserver.NONE);
+  }
+
+  /**
+   * Binds the listener and starts serving, telling {@code observer} of every outcome.
+   *
+   * @throws IOException when the listen address cannot be bound or the block page cannot be read
+   */
+  public static ProxyServer start(
+      ProxyConfig config, Supplier<Matcher> matchers, ProxyObserver observer) throws IOException {
+    BlockPage blockPage = BlockPage.load(config.blockPage());
+    Transport transport = Transport.best();
+    EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+    // One loop per core; each connection's upstream is dialled on its own loop.
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, transport.ioHandlerFactory());
+    ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    DestinationResolver resolver =
+        new DestinationResolver(
+            transport, config.resolver(), config.limits().connectTimeout().toMillis());
+    ServerContext context =
+        new ServerContext(
+            config.limits(),
+            config.connectPorts(),
+            matchers,
+            new DestinationGuard(config.allowPrivateDestinations()),
+            resolver,
+            blockPage,
+            transport,
+            channels,
+            new RequestChecks(config.limits().maxHeaderCount()),
+            observer);
+    ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections(), observer);
+    try {
+      Channel listener =
+          new ServerBootstrap()
+              .group(acceptor, workers)
+              .channel(transport.serverChannel())
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.AUTO_READ, false)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(new ProxyInitializer(context, limiter, config.clients()))
+              .bind(config.listen())
+              .syncUninterruptibly()
+              .channel();
+      log.info(
+          "exitfilter listening on {} ({} transport)", listener.localAddress(), transport.name());
+      return new ProxyServer(acceptor, workers, resolver, channels, listener);
+    } catch (RuntimeException e) {
+      resolver.close();
+      acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The bound address (useful when the config asked for port 0). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) listener.localAddress();
+  }
+
+  /** Client and upstream channels currently open; zero once every connection has ended. */
+  public int openChannels() {
+    return channels.size();
+  }
+
+  /** Stops listening, closes every connection and releases the event loops; waits for it. */
+  @Override
+  public void close() {
+    listener.close().syncUninterruptibly();
+    channels.close().awaitUninterruptibly();
+    resolver.close();
+    acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,56 @@
+package org.exitfilter.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import java.util.List;
+
+/**
+ * The request decoder, made strict where Netty is lenient, and tunnel-aware.
+ *
+ * <ul>
+ *   <li>A message with both {@code Content-Length} and {@code Transfer-Encoding} is a decoder
+ *       failure (Netty would drop the length and go on); the client gets 400.
+ *   <li>After a {@code CONNECT} head it decodes nothing more: the bytes that follow belong to the
+ *       tunnel and are handed on unparsed when this handler is removed.
+ * </ul>
+ */
+final class StrictRequestDecoder extends HttpRequestDecoder {
+  private boolean tunnelRequested;
+
+  StrictRequestDecoder(int maxRequestLineLength, int maxHeaderSize) {
+    super(
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(maxRequestLineLength)
+            .setMaxHeaderSize(maxHeaderSize)
+            .setAllowDuplicateContentLengths(false)
+            .setStrictLineParsing(true)
+            .setValidateHeaders(true));
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
+      throws Exception {
+    if (tunnelRequested) {
+      return;
+    }
+    int before = out.size();
+    super.decode(ctx, in, out);
+    for (int i = before; i < out.size(); i++) {
+      if (out.get(i) instanceof HttpRequest request
+          && request.method().equals(HttpMethod.CONNECT)
+          && request.decoderResult().isSuccess()) {
+        tunnelRequested = true;
+      }
+    }
+  }
+
+  @Override
+  protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+    throw new IllegalArgumentException("both Content-Length and Transfer-Encoding");
+  }
+}

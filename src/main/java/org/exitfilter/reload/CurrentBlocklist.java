@@ -1,0 +1,41 @@
+package org.exitfilter.reload;
+
+import java.time.LocalDate;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.exitfilter.config.Blocklist;
+import org.exitfilter.match.Matcher;
+
+/**
+ * The blocklist snapshot in force: one {@link AtomicReference}, read once per request and replaced
+ * whole, so a lookup takes no lock and never sees half of a reload.
+ */
+public final class CurrentBlocklist implements Supplier<Matcher> {
+
+  /** A compiled list with the validated source it came from. */
+  public record Snapshot(Blocklist blocklist, Matcher matcher) {}
+
+  private final AtomicReference<Snapshot> current;
+
+  public CurrentBlocklist(Blocklist blocklist, LocalDate day) {
+    this.current = new AtomicReference<>(compile(blocklist, day));
+  }
+
+  /** Compiles and swaps in a new list; requests already under way keep the one they took. */
+  public void replace(Blocklist blocklist, LocalDate day) {
+    current.set(compile(blocklist, day));
+  }
+
+  public Snapshot snapshot() {
+    return current.get();
+  }
+
+  @Override
+  public Matcher get() {
+    return current.get().matcher();
+  }
+
+  private static Snapshot compile(Blocklist blocklist, LocalDate day) {
+    return new Snapshot(blocklist, Matcher.compile(blocklist, day));
+  }
+}

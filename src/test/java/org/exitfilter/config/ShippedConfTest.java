@@ -1,0 +1,36 @@
+package org.exitfilter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The files in conf/ are what a new operator starts from: they must load as shipped. */
+class ShippedConfTest {
+  private static final Path CONF = Path.of("conf");
+
+  @Test
+  void shippedConfigLoadsWithSafeDefaults() throws Exception {
+    ProxyConfig config = ConfigLoader.load(CONF.resolve("exitfilter.yaml"));
+
+    assertThat(config.listen().getAddress().isLoopbackAddress())
+        .as("the shipped proxy listens on loopback only")
+        .isTrue();
+    assertThat(config.allowPrivateDestinations()).isFalse();
+    assertThat(config.connectPorts()).containsExactly(443);
+    assertThat(config.limits()).isEqualTo(Limits.DEFAULTS);
+    assertThat(config.blocklist()).isEqualTo(CONF.resolve("blocklist.yaml"));
+  }
+
+  @Test
+  void shippedBlocklistLoadsWithoutWarnings() throws Exception {
+    Blocklist blocklist = BlocklistLoader.load(CONF.resolve("blocklist.yaml"));
+
+    assertThat(blocklist.bans()).isNotEmpty();
+    assertThat(blocklist.bans())
+        .extracting(Rule::kind)
+        .as("the examples show every kind")
+        .contains(RuleKind.DOMAIN, RuleKind.HOST, RuleKind.PATTERN, RuleKind.NETWORK);
+    assertThat(blocklist.warnings()).isEmpty();
+  }
+}
