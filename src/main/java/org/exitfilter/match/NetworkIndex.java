@@ -1,6 +1,5 @@
 package org.exitfilter.match;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -78,7 +77,7 @@ final class NetworkIndex {
     for (int i = 0; i < n; i++) {
       Rule rule = rules.get(i);
       byte[] address = rule.network().address().getAddress();
-      int length = prefixLength(rule.network());
+      int length = rule.network().prefixLength();
       if (address.length * 8 != bits || length < 0 || length > bits) {
         throw new IllegalArgumentException("bad network in " + rule.describe());
       }
@@ -172,16 +171,6 @@ final class NetworkIndex {
         return null;
       }
     }
-  }
-
-  /**
-   * The prefix length in the address's own family. Java turns {@code ::ffff:a.b.c.d} into an IPv4
-   * address, so an IPv4-mapped network such as {@code ::ffff:192.0.2.0/120} arrives with an IPv4
-   * address and an IPv6 length; it means the IPv4 network {@code 192.0.2.0/24}.
-   */
-  static int prefixLength(IpNetwork network) {
-    int length = network.prefixLength();
-    return network.address() instanceof Inet4Address && length >= 96 ? length - 96 : length;
   }
 
   /** The verdict of an entry; built on first use for entries of shared templates. */
