@@ -163,11 +163,6 @@ final class CompiledMatcher implements Matcher {
     return day;
   }
 
-  /** The number of entries compiled in (active on the day), for logs and tests. */
-  int size() {
-    return names.size() + patterns.size() + ipv4.size() + ipv6.size();
-  }
-
   /** Whether some name entry is limited to certain ports, so verdicts depend on the port. */
   boolean portSensitive() {
     return portSensitive;

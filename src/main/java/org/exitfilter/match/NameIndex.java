@@ -259,14 +259,6 @@ final class NameIndex {
     return verdict;
   }
 
-  int size() {
-    int rules = 0;
-    for (int m : meta) {
-      rules += (m & HINT) == 0 ? 1 : 0;
-    }
-    return rules;
-  }
-
   private String key(int entry) {
     int start = keyStart[entry];
     return new String(keys, start, keyStart[entry + 1] - start, StandardCharsets.ISO_8859_1);

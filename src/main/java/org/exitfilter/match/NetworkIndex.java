@@ -153,14 +153,6 @@ final class NetworkIndex {
     return null;
   }
 
-  int size() {
-    return meta.length;
-  }
-
-  int bits() {
-    return bits;
-  }
-
   private Verdict firstApplying(int entry, int port) {
     for (int e = entry; ; e++) {
       int m = meta[e];

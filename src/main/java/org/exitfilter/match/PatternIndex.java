@@ -240,10 +240,6 @@ final class PatternIndex {
     return verdict;
   }
 
-  int size() {
-    return meta.length;
-  }
-
   private boolean precedes(int a, int b) {
     boolean exceptionA = (meta[a] & EXCEPTION) != 0;
     boolean exceptionB = (meta[b] & EXCEPTION) != 0;
