@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.EOFException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -360,6 +361,24 @@ class HttpOriginTest {
 
     Await.until("the origin saw the close", () -> origin.openConnections() == 0);
     assertThat(origin.completeRequests()).isOne();
+  }
+
+  @Test
+  void rawClientStreamsBodiesOfEveryFramingAndReportsACut() throws Exception {
+    try (RawClient raw = RawClient.connect(origin.address())) {
+      raw.send("GET /chunked?n=100000 HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(BodyPattern.verify(raw.openBody(raw.readResponseHead()))).isEqualTo(100_000);
+      raw.send("GET /bytes?n=5000 HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(BodyPattern.verify(raw.openBody(raw.readResponseHead()))).isEqualTo(5000);
+      raw.send("GET /close?n=7000 HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(BodyPattern.verify(raw.openBody(raw.readResponseHead()))).isEqualTo(7000);
+    }
+    try (RawClient raw = RawClient.connect(origin.address())) {
+      raw.send("GET /half?n=5000 HTTP/1.1\r\nHost: a\r\n\r\n");
+      InputStream body = raw.openBody(raw.readResponseHead());
+
+      assertThatThrownBy(() -> BodyPattern.verify(body)).isInstanceOf(EOFException.class);
+    }
   }
 
   @Test
