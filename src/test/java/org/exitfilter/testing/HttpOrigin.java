@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  *   <li>{@code /abort?n=N} a body delimited by closing the connection, cut short: N/2 bytes, then a
  *       TCP RST (a close-delimited body cut by a FIN would look complete).
  *   <li>{@code /stall} reads the request head, then stops reading the connection for good and never
- *       answers: a client sending a body to it is held back by TCP.
+ *       answers: a client sending a body to it is held back by TCP. Reading nothing, it does not
+ *       notice the client closing either: the connection stays open until the origin closes.
  *   <li>{@code /hop-by-hop} 200 with connection-specific response fields ({@code Connection:
  *       X-Hop}, {@code X-Hop}, {@code Keep-Alive}, {@code Upgrade}, {@code Proxy-Connection},
  *       {@code Proxy-Authenticate}) beside an end-to-end one ({@code X-End-To-End: kept}).
