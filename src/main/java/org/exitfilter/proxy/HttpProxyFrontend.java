@@ -76,6 +76,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private boolean responseStarted;
   private boolean informationalResponse;
   private boolean closeAfterResponse;
+  private boolean clientBodyEndsWithClose;
   private ScheduledFuture<?> responseTimer;
 
   // The upstream connection, kept for the next request to the same destination.
@@ -183,6 +184,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     responseStarted = false;
     informationalResponse = false;
     closeAfterResponse = false;
+    clientBodyEndsWithClose = false;
     state = State.CONNECTING;
 
     String key = destination.toString();
@@ -360,6 +362,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
       closeAfterResponse = true;
     }
+    clientBodyEndsWithClose = !bodyless && !clientHttp11 && (chunked || delimitedByClose);
     if (!requestComplete) {
       // The origin answered before the body was sent; the rest of the body cannot be skipped
       // reliably, so this connection ends with the response.
@@ -407,6 +410,16 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The upstream connection failed (a reset, an I/O error). Whatever its codec still delivers on
+   * the close that follows is not trusted: for a close-delimited body it would be a regular end.
+   */
+  void upstreamFailed(Channel channel) {
+    if (channel == upstream) {
+      upstreamBroken(ProxyError.RESPONSE_INCOMPLETE);
+    }
+  }
+
   private void upstreamBroken(ProxyError error) {
     cancelResponseTimer();
     closeUpstream();
@@ -415,6 +428,10 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     if (responseStarted) {
       state = State.DONE;
+      if (clientBodyEndsWithClose) {
+        // A closed connection would tell this client the body is complete; only a reset can not.
+        ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+      }
       ctx.close();
     } else {
       fail(new ProxyException(error, "origin did not send a complete response"));
