@@ -144,6 +144,36 @@ class RelayForwardingTest {
   }
 
   @Test
+  void aRefusedRequestWithABodyEndsTheConnection() throws Exception {
+    try (RawClient client = proxy.rawClient()) {
+      client.send(withBody("POST", atBanned("/upload"), "body of a refused request"));
+      RawResponse refused = client.readResponse();
+
+      assertProxyError(refused, 403, "http_request_denied");
+      assertThat(refused.header("Connection"))
+          .as("an unread body is not skipped to find the next request")
+          .isEqualToIgnoringCase("close");
+      assertThat(client.awaitEnd()).isEqualTo(RawClient.End.CLOSED);
+    }
+  }
+
+  @Test
+  void aRequestAfterTheOriginClosedItsConnectionGoesOverANewOne() throws Exception {
+    try (RawClient client = proxy.rawClient()) {
+      client.send(get(atA("/close?n=1000")));
+      RawResponse closing = client.readResponse();
+      assertThat(closing.body()).hasSize(1000);
+      RecordedRequest first = a.lastRequest();
+
+      client.send(get(atA("/echo?after-close")));
+      assertThat(client.readResponse().status()).isEqualTo(200);
+      assertThat(a.lastRequest().connection())
+          .as("a new upstream connection, since the origin closed the first")
+          .isNotEqualTo(first.connection());
+    }
+  }
+
+  @Test
   void requestsToTheSameOriginOnOneConnectionReuseTheUpstreamConnection() throws Exception {
     try (RawClient client = proxy.rawClient()) {
       client.send(get(atA("/echo?one")));
