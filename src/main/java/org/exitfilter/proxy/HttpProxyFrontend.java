@@ -233,15 +233,28 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     state = State.EXCHANGING;
+    boolean complete = request instanceof LastHttpContent;
     upstream.writeAndFlush(request).addListener(closeClientOnFailure());
+    if (complete) {
+      requestComplete = true;
+      startResponseTimer();
+    }
+    upstream.read();
+    ctx.read();
+  }
+
+  /**
+   * The whole request is on its way: the origin now has the response timeout to start its final
+   * response. Not earlier, since a client may take longer than that to send its body.
+   */
+  private void startResponseTimer() {
+    cancelResponseTimer();
     responseTimer =
         ctx.executor()
             .schedule(
                 this::responseTimedOut,
                 context.limits().responseTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
-    upstream.read();
-    ctx.read();
   }
 
   // ---------------------------------------------------------------- request body
@@ -271,6 +284,9 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     upstream.writeAndFlush(content).addListener(closeClientOnFailure());
     if (last) {
       requestComplete = true;
+      if (!responseStarted) {
+        startResponseTimer();
+      }
     } else if (upstream.isWritable()) {
       ctx.read();
     }
@@ -295,7 +311,10 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof HttpResponse response) {
-      cancelResponseTimer();
+      if (response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+        // A 100 Continue is not the answer: the clock runs on until the final response.
+        cancelResponseTimer();
+      }
       if (response.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
         upstreamBroken(
