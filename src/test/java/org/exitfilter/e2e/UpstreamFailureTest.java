@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.exitfilter.e2e.RelayTestSupport.assertProxyError;
 import static org.exitfilter.e2e.RelayTestSupport.get;
 import static org.exitfilter.e2e.RelayTestSupport.http10;
+import static org.exitfilter.e2e.RelayTestSupport.request;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,7 @@ import org.exitfilter.testing.HttpOrigin;
 import org.exitfilter.testing.ProxyFixture;
 import org.exitfilter.testing.RawClient;
 import org.exitfilter.testing.RawResponse;
+import org.exitfilter.testing.UploadReceipt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,6 +191,35 @@ class UpstreamFailureTest {
         .as("answered once the response timeout of %s passed", RESPONSE_TIMEOUT)
         .isBetween(RESPONSE_TIMEOUT.minusMillis(50), RESPONSE_TIMEOUT.plusSeconds(3));
     Await.until("the hanging origin connection is closed", () -> origin.openConnections() == 0);
+  }
+
+  @Test
+  void anUploadSlowerThanTheResponseTimeoutIsNotCutShort() throws Exception {
+    try (RawClient client = proxy.rawClient()) {
+      client.send(request("POST", at("/upload"), "Content-Length: 10"));
+      client.send("first");
+      // The origin cannot answer before the body is complete; the wait is the client's.
+      assertThat(client.staysSilentFor(RESPONSE_TIMEOUT.plusMillis(500)))
+          .as("no 504 while the client is still sending its body")
+          .isTrue();
+      client.send("-last");
+
+      RawResponse response = client.readResponse();
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(UploadReceipt.parse(response.bodyText()))
+          .isEqualTo(UploadReceipt.of("first-last".getBytes(StandardCharsets.US_ASCII)));
+    }
+  }
+
+  @Test
+  void theResponseTimeoutStillAppliesAfterA100Continue() throws Exception {
+    try (RawClient client = RawClient.connect(proxy.address(), Duration.ofSeconds(10))) {
+      client.send(request("POST", at("/hang"), "Expect: 100-continue", "Content-Length: 4"));
+      assertThat(client.readResponseHead().status()).isEqualTo(100);
+      client.send("body");
+
+      assertProxyError(client.readResponse(), 504, "http_response_timeout");
+    }
   }
 
   @Test
