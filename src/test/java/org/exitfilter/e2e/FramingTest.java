@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -176,7 +177,7 @@ class FramingTest {
     InputStream pattern = BodyPattern.stream(n);
     byte[] block = new byte[64 * 1024];
     for (int read; (read = pattern.read(block)) != -1; ) {
-      byte[] piece = read == block.length ? block : java.util.Arrays.copyOf(block, read);
+      byte[] piece = read == block.length ? block : Arrays.copyOf(block, read);
       if (chunked) {
         client.send(Integer.toHexString(read) + "\r\n");
         client.send(piece);

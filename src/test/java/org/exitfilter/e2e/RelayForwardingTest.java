@@ -1,5 +1,6 @@
 package org.exitfilter.e2e;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.exitfilter.e2e.RelayTestSupport.assertProxyError;
 import static org.exitfilter.e2e.RelayTestSupport.get;
@@ -7,7 +8,9 @@ import static org.exitfilter.e2e.RelayTestSupport.http10;
 import static org.exitfilter.e2e.RelayTestSupport.request;
 import static org.exitfilter.e2e.RelayTestSupport.withBody;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.exitfilter.testing.BodyPattern;
 import org.exitfilter.testing.HttpOrigin;
 import org.exitfilter.testing.ProxyFixture;
@@ -137,7 +140,7 @@ class RelayForwardingTest {
       RawResponse after = client.readResponse();
       assertThat(after.status()).isEqualTo(200);
       assertThat(after.bodyText()).startsWith("GET /echo?after-the-refusal");
-      assertThat(client.staysSilentFor(java.time.Duration.ofMillis(50)))
+      assertThat(client.staysSilentFor(Duration.ofMillis(50)))
           .as("the connection is still open and quiet")
           .isTrue();
     }
@@ -241,6 +244,23 @@ class RelayForwardingTest {
     }
   }
 
+  @Test
+  void pipelinedRequestsWithBodiesAreAnsweredInOrder() throws Exception {
+    try (RawClient client = proxy.rawClient()) {
+      client.send(
+          withBody("POST", atA("/upload"), "first body")
+              + request("PUT", atB("/upload"), "Transfer-Encoding: chunked")
+              + "6\r\nsecond\r\n5\r\n body\r\n0\r\n\r\n"
+              + get(atA("/echo?third")));
+
+      assertThat(UploadReceipt.parse(client.readResponse().bodyText()))
+          .isEqualTo(UploadReceipt.of("first body".getBytes(UTF_8)));
+      assertThat(UploadReceipt.parse(client.readResponse().bodyText()))
+          .isEqualTo(UploadReceipt.of("second body".getBytes(UTF_8)));
+      assertThat(client.readResponse().bodyText()).startsWith("GET /echo?third ");
+    }
+  }
+
   @ParameterizedTest(name = "HEAD {0}")
   @ValueSource(strings = {"/bytes?n=5000", "/chunked?n=5000", "/close?n=5000", "/echo"})
   void headResponsesCarryNoBodyWhateverTheOriginsFramingSays(String path) throws Exception {
@@ -309,7 +329,7 @@ class RelayForwardingTest {
 
     RecordedRequest received = a.lastRequest();
     assertThat(received.headerNames())
-        .map(name -> name.toLowerCase(java.util.Locale.ROOT))
+        .map(name -> name.toLowerCase(Locale.ROOT))
         .doesNotContain(
             "connection",
             "x-foo",
@@ -329,7 +349,7 @@ class RelayForwardingTest {
     }
 
     assertThat(a.lastRequest().headerNames())
-        .map(name -> name.toLowerCase(java.util.Locale.ROOT))
+        .map(name -> name.toLowerCase(Locale.ROOT))
         .containsExactly("host");
   }
 
@@ -348,7 +368,7 @@ class RelayForwardingTest {
 
     assertThat(a.lastRequest().headerNames())
         .as("nothing identifies the path the request took")
-        .map(name -> name.toLowerCase(java.util.Locale.ROOT))
+        .map(name -> name.toLowerCase(Locale.ROOT))
         .containsExactly("host");
   }
 
