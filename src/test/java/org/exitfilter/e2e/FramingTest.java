@@ -61,6 +61,9 @@ class FramingTest {
   private ProxyFixture proxy;
   private ExecutorService senders;
 
+  /** The receipt of a LARGE pattern upload, computed once for the class. */
+  private UploadReceipt largeReceipt;
+
   @BeforeAll
   void start() throws Exception {
     origin = HttpOrigin.start();
@@ -162,8 +165,6 @@ class FramingTest {
       assertThat(UploadReceipt.parse(response.bodyText())).isEqualTo(largeReceipt());
     }
   }
-
-  private UploadReceipt largeReceipt;
 
   private UploadReceipt largeReceipt() {
     if (largeReceipt == null) {
