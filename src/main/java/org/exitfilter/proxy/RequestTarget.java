@@ -18,6 +18,7 @@ import org.exitfilter.net.InvalidHostException;
  */
 record RequestTarget(HostAndPort destination, String originForm) {
   private static final int HTTP_PORT = 80;
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** Whether the target is in origin form ({@code /path}), i.e. addressed to the proxy itself. */
   static boolean isOriginForm(String uri) {
@@ -62,7 +63,28 @@ record RequestTarget(HostAndPort destination, String originForm) {
     } else if (rest.charAt(0) == '?') {
       rest = "/" + rest;
     }
-    return new RequestTarget(destination, rest);
+    return new RequestTarget(destination, percentEncodeNonAscii(rest));
+  }
+
+  /**
+   * The decoder read each byte of the path as one char (ISO-8859-1), while the encoder writes the
+   * target as UTF-8; a raw non-ASCII byte would reach the origin as two. Percent-encoding those
+   * bytes forwards exactly the bytes the client sent, in the form RFC 3986 allows.
+   */
+  private static String percentEncodeNonAscii(String latin1) {
+    if (latin1.chars().allMatch(c -> c < 0x80)) {
+      return latin1;
+    }
+    StringBuilder out = new StringBuilder(latin1.length() + 16);
+    for (int i = 0; i < latin1.length(); i++) {
+      char c = latin1.charAt(i);
+      if (c < 0x80) {
+        out.append(c);
+      } else {
+        out.append('%').append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+      }
+    }
+    return out.toString();
   }
 
   /**
