@@ -227,6 +227,27 @@ class BypassFormsTest {
         .isEqualTo("xn--bcher-kva.test.allowed.test:" + origin.port());
   }
 
+  static Stream<String> curlSpellings() {
+    return Stream.of(
+        "http://BLOCKED.TEST.:PORT/",
+        "http://www.bücher.test:PORT/",
+        "http://café.test:PORT/",
+        "http://allowed.test@blocked.test:PORT/");
+  }
+
+  /** curl converts IDNs itself (libidn2) and puts userinfo in a header; each is still refused. */
+  @ParameterizedTest(name = "curl {0}")
+  @MethodSource("curlSpellings")
+  void curlIsRefusedEverySpellingOfABannedName(String template) throws Exception {
+    FilterProbe.assumeCurl();
+
+    FilterProbe.CurlRun run =
+        FilterProbe.curl(names, "-o", "/dev/null", "-w", "%{http_code}", target(template));
+
+    assertThat(run.out()).as("curl: %s", run.err()).isEqualTo("403");
+    assertThat(origin.acceptedConnections()).isZero();
+  }
+
   // ---------------------------------------------------------------- addresses
 
   static Stream<Arguments> bannedAddressSpellings() {
@@ -282,6 +303,29 @@ class BypassFormsTest {
         "127.1",
         "127.0.0.1.",
         "[::ffff:127.0.0.1]");
+  }
+
+  @ParameterizedTest(name = "curl {0}")
+  @MethodSource("curlAddressSpellings")
+  void curlIsRefusedEverySpellingOfABannedAddress(String host) throws Exception {
+    FilterProbe.assumeCurl();
+
+    FilterProbe.CurlRun run =
+        FilterProbe.curl(
+            address,
+            "-g",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "http://" + host + ":" + origin.port() + "/");
+
+    assertThat(run.out()).as("curl: %s", run.err()).isEqualTo("403");
+    assertThat(origin.acceptedConnections()).isZero();
+  }
+
+  static Stream<String> curlAddressSpellings() {
+    return Stream.of("2130706433", "0x7f.1", "0177.0.0.1", "127.1", "[::ffff:127.0.0.1]", "[::1]");
   }
 
   /** The control: without a ban, the same spellings reach 127.0.0.1 and nothing else. */
