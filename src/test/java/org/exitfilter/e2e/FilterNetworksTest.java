@@ -3,6 +3,8 @@ package org.exitfilter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.exitfilter.e2e.FilterProbe.assertBlocked;
 
+import io.netty.util.NetUtil;
+import java.net.Inet6Address;
 import java.util.stream.Stream;
 import org.exitfilter.testing.HttpOrigin;
 import org.exitfilter.testing.ProxyFixture;
@@ -85,6 +87,36 @@ class FilterNetworksTest {
 
   static Stream<String> literals() {
     return Stream.of("127.0.0.1", "[::1]");
+  }
+
+  static Stream<Arguments> ipv6FormsOfTheBannedAddress() {
+    return Stream.of(
+        Arguments.of("NAT64", "64:ff9b::7f00:1"),
+        Arguments.of("IPv4-compatible", "::7f00:1"),
+        Arguments.of("IPv4-mapped", "::ffff:7f00:1"));
+  }
+
+  /**
+   * An AAAA record embedding a banned IPv4 address is that address. Private destinations are
+   * refused here as well, so that a form slipping past the ban would be refused as non-public
+   * instead of dialled: 64:ff9b::7f00:1 is not a loopback address.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("ipv6FormsOfTheBannedAddress")
+  void aNameResolvingToAnIpv6FormOfABannedAddressIsRefused(String form, String address)
+      throws Exception {
+    try (ProxyFixture strict =
+        ProxyFixture.builder().blocklist(BLOCKLIST).allowPrivateDestinations(false).start()) {
+      byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+      // Inet6Address as such: InetAddress.getByAddress would turn ::ffff:a.b.c.d into IPv4.
+      strict.dns().put("embedded.test", Inet6Address.getByAddress(null, bytes, -1));
+
+      RawResponse response = FilterProbe.get(strict, "http://embedded.test:" + origin.port() + "/");
+
+      assertBlocked(response);
+      assertThat(origin.acceptedConnections()).isZero();
+      strict.awaitNoOpenChannels();
+    }
   }
 
   @Test

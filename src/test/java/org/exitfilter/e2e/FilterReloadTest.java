@@ -73,6 +73,22 @@ class FilterReloadTest {
   }
 
   @Test
+  void aKeptUpstreamConnectionIsJudgedAgainstTheNewList() throws Exception {
+    try (RawClient kept = proxy.rawClient()) {
+      kept.send(get());
+      assertThat(kept.readResponse().status()).isEqualTo(200);
+
+      // The name is still allowed; the address of the upstream connection kept open is not.
+      proxy.rewriteBlocklist("bans:\n  - network: 127.0.0.1\n");
+
+      kept.send(get());
+      assertBlocked(kept.readResponse());
+    }
+    assertThat(origin.requestCount()).isOne();
+    proxy.awaitNoOpenChannels();
+  }
+
+  @Test
   void aTunnelOpenBeforeTheReloadCarriesOn() throws Exception {
     String authority = "allowed.test:" + tls.port();
     String connect = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n";

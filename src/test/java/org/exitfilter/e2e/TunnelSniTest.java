@@ -158,6 +158,32 @@ class TunnelSniTest {
     proxy.awaitNoOpenChannels();
   }
 
+  static Stream<String> unparsableTargets() {
+    return Stream.of(
+        "blocked%2etest:PORT",
+        "allowed.test@blocked.test:PORT",
+        "blocked.test",
+        "blocked.test:",
+        "blocked.test:PORT:PORT",
+        "http://blocked.test:PORT",
+        "[::1:PORT",
+        "::1:PORT",
+        "blocked..test:PORT");
+  }
+
+  @ParameterizedTest(name = "CONNECT {0}")
+  @MethodSource("unparsableTargets")
+  void anUnparsableConnectTargetGets400(String template) throws Exception {
+    try (RawClient raw = proxy.rawClient()) {
+      RawResponse response = connect(raw, template.replace("PORT", String.valueOf(tls.port())));
+
+      FilterProbe.assertBadRequest(response);
+      assertThat(raw.awaitEnd()).isEqualTo(RawClient.End.CLOSED);
+    }
+    assertThat(tls.acceptedConnections()).isZero();
+    proxy.awaitNoOpenChannels();
+  }
+
   // ---------------------------------------------------------------- the server name
 
   static Stream<Arguments> bannedServerNames() {
