@@ -1,14 +1,10 @@
 package org.exitfilter.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,7 +20,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -66,6 +61,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   private final ServerContext context;
+  private final UpstreamDialer dialer;
   private ChannelHandlerContext ctx;
   private State state = State.AWAITING_REQUEST;
 
@@ -86,6 +82,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   HttpProxyFrontend(ServerContext context) {
     this.context = context;
+    this.dialer = new UpstreamDialer(context);
   }
 
   @Override
@@ -522,10 +519,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     void accept(ProxyException e);
   }
 
-  /**
-   * Resolves, checks the addresses and connects, all on this event loop; exactly one of the two
-   * callbacks runs, and neither runs if the client has gone meanwhile.
-   */
+  /** Dials the destination; exactly one callback runs, and neither once the client has gone. */
   private void resolveAndConnect(
       HostAndPort destination,
       Matcher matcher,
@@ -533,71 +527,26 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       ChannelInitializer<Channel> pipeline,
       Connected connected,
       Refused refused) {
-    context
-        .resolver()
-        .resolve(ctx.channel().eventLoop(), destination.host(), destination.port())
+    dialer
+        .dial(ctx.channel().eventLoop(), destination, matcher, nameVerdict, pipeline)
         .addListener(
-            (Future<List<InetAddress>> resolved) -> {
+            (Future<Channel> dialled) -> {
               if (!ctx.channel().isActive()) {
+                if (dialled.isSuccess()) {
+                  dialled.getNow().close();
+                }
                 refused.accept(new ProxyException(ProxyError.DESTINATION_UNAVAILABLE, "client left"));
-                return;
+              } else if (dialled.isSuccess()) {
+                Channel channel = dialled.getNow();
+                connected.accept(
+                    channel, ((InetSocketAddress) channel.remoteAddress()).getAddress());
+              } else {
+                refused.accept(
+                    dialled.cause() instanceof ProxyException e
+                        ? e
+                        : new ProxyException(ProxyError.DESTINATION_UNAVAILABLE, "origin unreachable"));
               }
-              if (!resolved.isSuccess()) {
-                refused.accept(asProxyException(resolved.cause()));
-                return;
-              }
-              InetAddress address;
-              try {
-                address =
-                    context.guard().choose(matcher, nameVerdict, resolved.getNow(), destination.port());
-              } catch (ProxyException e) {
-                refused.accept(e);
-                return;
-              }
-              connect(new InetSocketAddress(address, destination.port()), pipeline)
-                  .addListener(
-                      (ChannelFuture f) -> {
-                        if (!f.isSuccess()) {
-                          refused.accept(connectFailure(f.cause()));
-                        } else if (!ctx.channel().isActive()) {
-                          f.channel().close();
-                        } else {
-                          connected.accept(f.channel(), address);
-                        }
-                      });
             });
-  }
-
-  private ChannelFuture connect(InetSocketAddress address, ChannelInitializer<Channel> pipeline) {
-    return new Bootstrap()
-        .group(ctx.channel().eventLoop())
-        .channel(context.transport().socketChannel())
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(
-            ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) context.limits().connectTimeout().toMillis())
-        .handler(pipeline)
-        .connect(address);
-  }
-
-  private static ProxyException asProxyException(Throwable cause) {
-    return cause instanceof ProxyException e
-        ? e
-        : new ProxyException(ProxyError.DNS_ERROR, "destination name not resolved");
-  }
-
-  private static ProxyException connectFailure(Throwable cause) {
-    if (cause instanceof ConnectTimeoutException) {
-      return new ProxyException(ProxyError.CONNECTION_TIMEOUT, "connection to origin timed out");
-    }
-    String message = cause.getMessage();
-    if (cause instanceof ConnectException
-        && message != null
-        && message.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
-      return new ProxyException(ProxyError.CONNECTION_REFUSED, "origin refused the connection");
-    }
-    return new ProxyException(ProxyError.DESTINATION_UNAVAILABLE, "origin unreachable");
   }
 
   // ---------------------------------------------------------------- refusals
