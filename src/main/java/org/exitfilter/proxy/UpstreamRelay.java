@@ -44,7 +44,9 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // Resets and the like end the connection; channelInactive tells the frontend.
+    // Resets and the like end the connection. The frontend hears of it first: on the close, the
+    // codec takes the end of a close-delimited body for a regular end and says it is complete.
+    frontend.upstreamFailed(ctx.channel());
     ctx.close();
   }
 }

@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -66,8 +67,27 @@ public final class RawClient implements AutoCloseable {
   /** Connects to {@code address}; every later read waits at most {@code readTimeout}. */
   public static RawClient connect(InetSocketAddress address, Duration readTimeout)
       throws IOException {
+    return connect(null, address, readTimeout);
+  }
+
+  /**
+   * Connects to {@code address} from {@code localAddress} and an ephemeral port, e.g. from
+   * 127.0.0.2 to see how a proxy treats a client outside its allowlist (on Linux every address in
+   * 127.0.0.0/8 is local); every later read waits at most the default read timeout.
+   */
+  public static RawClient connectFrom(InetAddress localAddress, InetSocketAddress address)
+      throws IOException {
+    return connect(localAddress, address, DEFAULT_TIMEOUT);
+  }
+
+  private static RawClient connect(
+      InetAddress localAddress, InetSocketAddress address, Duration readTimeout)
+      throws IOException {
     Socket socket = new Socket();
     try {
+      if (localAddress != null) {
+        socket.bind(new InetSocketAddress(localAddress, 0));
+      }
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
       socket.connect(address, Math.toIntExact(DEFAULT_TIMEOUT.toMillis()));
@@ -226,6 +246,105 @@ public final class RawClient implements AutoCloseable {
       throw new EOFException("connection closed after " + bytes.length + " of " + n + " bytes");
     }
     return bytes;
+  }
+
+  /**
+   * The body of a response whose head {@link #readResponseHead()} returned, decoded as its fields
+   * frame it and streamed as it arrives: for bodies too large to hold in memory, and to see where a
+   * cut-off body ends. Chunked bodies are de-chunked (trailer fields skipped), a Content-Length is
+   * read exactly, anything else until the connection closes. At the end of a chunked or
+   * Content-Length body the stream returns -1 and the connection is left at the next response; a
+   * connection that ends before the framing's end throws {@link EOFException}. Closing the stream
+   * does not close the connection. Not for bodiless responses (to HEAD, 1xx, 204, 304).
+   */
+  public InputStream openBody(RawResponse head) {
+    String transferEncoding = head.header("Transfer-Encoding");
+    if (transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+      return new ChunkedBody();
+    }
+    String contentLength = head.header("Content-Length");
+    if (contentLength != null) {
+      return new LengthBody(Long.parseLong(contentLength.trim()));
+    }
+    return new BodyStream() {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return in.read(b, off, len);
+      }
+    };
+  }
+
+  /** A view of the connection's input that reads one body; closing it keeps the connection. */
+  private abstract static class BodyStream extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+    }
+  }
+
+  private final class LengthBody extends BodyStream {
+    private long remaining;
+
+    LengthBody(long length) {
+      this.remaining = length;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (remaining == 0) {
+        return -1;
+      }
+      int read = in.read(b, off, (int) Math.min(len, remaining));
+      if (read == -1) {
+        throw new EOFException("connection closed with " + remaining + " body bytes missing");
+      }
+      remaining -= read;
+      return read;
+    }
+  }
+
+  private final class ChunkedBody extends BodyStream {
+    private long chunkRemaining;
+    private boolean inChunk;
+    private boolean done;
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (done) {
+        return -1;
+      }
+      if (chunkRemaining == 0) {
+        if (inChunk) {
+          String end = readLine();
+          if (!end.isEmpty()) {
+            throw new IOException("chunk not followed by CRLF but: " + end);
+          }
+        }
+        String sizeLine = readLine();
+        int semicolon = sizeLine.indexOf(';');
+        String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim();
+        try {
+          chunkRemaining = Long.parseLong(hex, 16);
+        } catch (NumberFormatException e) {
+          throw new IOException("not a chunk size line: " + sizeLine, e);
+        }
+        inChunk = true;
+        if (chunkRemaining == 0) {
+          for (String trailer = readLine(); !trailer.isEmpty(); trailer = readLine()) {
+            // Trailer fields are not kept.
+          }
+          done = true;
+          return -1;
+        }
+      }
+      int read = in.read(b, off, (int) Math.min(len, chunkRemaining));
+      if (read == -1) {
+        throw new EOFException("connection closed inside a chunk");
+      }
+      chunkRemaining -= read;
+      return read;
+    }
   }
 
   /** Reads until the peer closes the connection and returns everything read. */
