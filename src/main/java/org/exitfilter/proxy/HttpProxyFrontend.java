@@ -234,13 +234,18 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     state = State.EXCHANGING;
     boolean complete = request instanceof LastHttpContent;
-    upstream.writeAndFlush(request).addListener(closeClientOnFailure());
+    // Not flushed yet: the end of a body-less request is usually already decoded and goes out
+    // with the head in one write.
+    upstream.write(request).addListener(closeClientOnFailure());
     if (complete) {
       requestComplete = true;
       startResponseTimer();
     }
     upstream.read();
     ctx.read();
+    if (upstream != null) {
+      upstream.flush();
+    }
   }
 
   /**
@@ -336,7 +341,13 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpContent content) {
       context.observer().bytesDownstream(content.content().readableBytes());
     }
-    ctx.writeAndFlush(msg).addListener(closeUpstreamOnFailure());
+    // Flushed at the end of the response or of the upstream read, so a small response leaves in
+    // one write rather than one per part.
+    if (last) {
+      ctx.writeAndFlush(msg).addListener(closeUpstreamOnFailure());
+    } else {
+      ctx.write(msg).addListener(closeUpstreamOnFailure());
+    }
     if (last) {
       if (informationalResponse) {
         informationalResponse = false;
@@ -347,6 +358,13 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     if (ctx.channel().isWritable()) {
       upstream.read();
+    }
+  }
+
+  /** The upstream read is drained: what was written to the client so far goes out. */
+  void upstreamReadComplete(Channel channel) {
+    if (channel == upstream) {
+      ctx.flush();
     }
   }
 

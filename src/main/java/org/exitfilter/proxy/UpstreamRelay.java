@@ -22,6 +22,11 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    frontend.upstreamReadComplete(ctx.channel());
+  }
+
+  @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     frontend.upstreamWritabilityChanged(ctx.channel());
     ctx.fireChannelWritabilityChanged();
