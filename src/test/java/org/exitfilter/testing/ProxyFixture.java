@@ -224,6 +224,15 @@ public final class ProxyFixture implements AutoCloseable {
     return config;
   }
 
+  /**
+   * The blocklist snapshot the proxy asks once per request, e.g. to hand to a {@link
+   * org.exitfilter.reload.BlocklistReloader} that watches {@link #folder()} as the running service
+   * does.
+   */
+  public CurrentBlocklist blocklist() {
+    return blocklist;
+  }
+
   /** The temporary folder holding the config files (deleted on close). */
   public Path folder() {
     return folder;
