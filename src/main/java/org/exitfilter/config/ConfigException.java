@@ -3,7 +3,9 @@ package org.exitfilter.config;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Every problem found in a configuration or blocklist, reported together rather than one by one. */
+/**
+ * Every problem found in a configuration or blocklist, reported together rather than one by one.
+ */
 public final class ConfigException extends Exception {
   private final List<Problem> problems;
 

@@ -47,6 +47,8 @@ public final class Ports {
   public String toString() {
     return sorted == null
         ? "all"
-        : Arrays.stream(sorted).mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]"));
+        : Arrays.stream(sorted)
+            .mapToObj(Integer::toString)
+            .collect(Collectors.joining(",", "[", "]"));
   }
 }

@@ -48,8 +48,17 @@ public record Rule(
     return expires == null || !day.isAfter(expires);
   }
 
-  /** A short description for logs and pages: {@code "domain example.org (conf/blocklist.yaml:3)"}. */
+  /**
+   * A short description for logs and pages: {@code "domain example.org (conf/blocklist.yaml:3)"}.
+   */
   public String describe() {
-    return kind.key() + " " + value + " (" + source.file().getFileName() + ":" + source.line() + ")";
+    return kind.key()
+        + " "
+        + value
+        + " ("
+        + source.file().getFileName()
+        + ":"
+        + source.line()
+        + ")";
   }
 }

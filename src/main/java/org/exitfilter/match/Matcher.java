@@ -6,14 +6,14 @@ import org.exitfilter.config.Blocklist;
 import org.exitfilter.net.Host;
 
 /**
- * A compiled, immutable blocklist snapshot. Thread-safe and lock-free; lookups never see a later
- * or earlier list than the one compiled.
+ * A compiled, immutable blocklist snapshot. Thread-safe and lock-free; lookups never see a later or
+ * earlier list than the one compiled.
  */
 public interface Matcher {
 
   /**
-   * The verdict for a name on a port: the most specific matching entry decides (an exact host or
-   * a pattern beats a domain, a longer domain beats a shorter one; on a tie the exception wins).
+   * The verdict for a name on a port: the most specific matching entry decides (an exact host or a
+   * pattern beats a domain, a longer domain beats a shorter one; on a tie the exception wins).
    */
   Verdict check(Host.Name name, int port);
 

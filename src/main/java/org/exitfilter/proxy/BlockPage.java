@@ -7,12 +7,13 @@ import java.nio.file.Path;
 import org.exitfilter.config.Rule;
 
 /**
- * The HTML page a refused request gets, from the operator's template. The template may use
- * {@code {{host}}} and {{reason}}; both are HTML-escaped, since the host comes from the user and
- * the reason from whoever asked for the ban.
+ * The HTML page a refused request gets, from the operator's template. The template may use {@code
+ * {{host}}} and {{reason}}; both are HTML-escaped, since the host comes from the user and the
+ * reason from whoever asked for the ban.
  */
 final class BlockPage {
-  private static final String DEFAULT_REASON = "The owner of this site asked that it not be reachable through this service.";
+  private static final String DEFAULT_REASON =
+      "The owner of this site asked that it not be reachable through this service.";
 
   private final String template;
 

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Caps the client connections open at once. A connection over the cap is answered {@code 503}
- * with {@code Proxy-Status: exitfilter; error=connection_limit_reached} and closed; the others go
- * on untouched. Shared by every client channel of one server.
+ * Caps the client connections open at once. A connection over the cap is answered {@code 503} with
+ * {@code Proxy-Status: exitfilter; error=connection_limit_reached} and closed; the others go on
+ * untouched. Shared by every client channel of one server.
  */
 @Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
@@ -47,7 +47,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
               observer.clientConnections(-1);
             });
     if (now > max) {
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(OVER_LIMIT)).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(OVER_LIMIT))
+          .addListener(ChannelFutureListener.CLOSE);
       return;
     }
     ctx.fireChannelActive();

@@ -9,8 +9,8 @@ import org.exitfilter.net.Host;
 
 /**
  * Decides whether a destination may be reached, in two steps around DNS: the name before any
- * lookup, the addresses before any connection. Holds no state of its own; the blocklist snapshot
- * is passed in so one request is judged against one list throughout.
+ * lookup, the addresses before any connection. Holds no state of its own; the blocklist snapshot is
+ * passed in so one request is judged against one list throughout.
  */
 final class DestinationGuard {
   private final boolean allowPrivateDestinations;
@@ -31,16 +31,17 @@ final class DestinationGuard {
     }
     Verdict verdict = matcher.check(name, port);
     if (verdict.blocked()) {
-      throw new ProxyException(ProxyError.BLOCKED, "destination is on the blocklist", verdict.rule());
+      throw new ProxyException(
+          ProxyError.BLOCKED, "destination is on the blocklist", verdict.rule());
     }
     return verdict;
   }
 
   /**
-   * Picks the address to connect to. Any resolved address inside a banned network refuses the
-   * whole destination (unless an exception let the name through), so that trying addresses in
-   * another order can never reach a banned network; then the first address that is not private
-   * (unless private destinations are allowed) is the one connected to.
+   * Picks the address to connect to. Any resolved address inside a banned network refuses the whole
+   * destination (unless an exception let the name through), so that trying addresses in another
+   * order can never reach a banned network; then the first address that is not private (unless
+   * private destinations are allowed) is the one connected to.
    *
    * @throws ProxyException {@link ProxyError#BLOCKED} for a network ban, {@link
    *     ProxyError#DESTINATION_PROHIBITED} when every address is private

@@ -43,8 +43,8 @@ final class DestinationResolver implements AutoCloseable {
 
   /**
    * The addresses of a host, in the resolver's order of preference; an IP literal resolves to
-   * itself without a lookup. The future fails with a {@link ProxyException} (DNS error or
-   * timeout) and always completes on {@code loop}.
+   * itself without a lookup. The future fails with a {@link ProxyException} (DNS error or timeout)
+   * and always completes on {@code loop}.
    */
   Future<List<InetAddress>> resolve(EventLoop loop, Host host, int port) {
     Promise<List<InetAddress>> promise = loop.newPromise();

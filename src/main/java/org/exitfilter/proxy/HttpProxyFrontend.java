@@ -40,9 +40,9 @@ import org.exitfilter.net.InvalidHostException;
  * forwards it over an upstream connection dialled on this connection's event loop, and relays the
  * response back; or turns the connection into a tunnel for an allowed CONNECT.
  *
- * <p>Reads are explicit (auto-read is off and {@link OneMessagePerRead} hands over one message
- * per read): the next request is read only once the previous response is complete, a request body
- * only while the upstream can take it, a response only while the client can take it. All state is
+ * <p>Reads are explicit (auto-read is off and {@link OneMessagePerRead} hands over one message per
+ * read): the next request is read only once the previous response is complete, a request body only
+ * while the upstream can take it, a response only while the client can take it. All state is
  * confined to the event loop; nothing here is shared.
  *
  * <p>Ownership: every message read is either written on (the write releases it) or released here.
@@ -385,7 +385,8 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     upstreamReusable = upstreamKeepAlive;
     boolean chunked = HttpUtil.isTransferEncodingChunked(response);
     boolean bodyless = bodyless(response);
-    boolean delimitedByClose = !bodyless && !chunked && !headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+    boolean delimitedByClose =
+        !bodyless && !chunked && !headers.contains(HttpHeaderNames.CONTENT_LENGTH);
     if (delimitedByClose) {
       upstreamReusable = false;
       if (clientHttp11) {
@@ -520,8 +521,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     state = State.DONE;
-    ctx.writeAndFlush(Responses.connectionEstablished())
-        .addListener(closeOnFailure(tunnel));
+    ctx.writeAndFlush(Responses.connectionEstablished()).addListener(closeOnFailure(tunnel));
     context.observer().outcome(ProxyObserver.Outcome.TUNNELED, null);
     ProxyInitializer.switchToTunnel(
         ctx.pipeline(),
@@ -590,7 +590,8 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
                 if (dialled.isSuccess()) {
                   dialled.getNow().close();
                 }
-                refused.accept(new ProxyException(ProxyError.DESTINATION_UNAVAILABLE, "client left"));
+                refused.accept(
+                    new ProxyException(ProxyError.DESTINATION_UNAVAILABLE, "client left"));
               } else if (dialled.isSuccess()) {
                 Channel channel = dialled.getNow();
                 connected.accept(
@@ -599,7 +600,8 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
                 refused.accept(
                     dialled.cause() instanceof ProxyException e
                         ? e
-                        : new ProxyException(ProxyError.DESTINATION_UNAVAILABLE, "origin unreachable"));
+                        : new ProxyException(
+                            ProxyError.DESTINATION_UNAVAILABLE, "origin unreachable"));
               }
             });
   }
@@ -625,8 +627,9 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   /** Sends a response the proxy made itself, then reads on or closes as its headers say. */
   private void respondItself(FullHttpResponse response, boolean complete) {
-    boolean keepAlive = !HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(
-        response.headers().get(HttpHeaderNames.CONNECTION, ""));
+    boolean keepAlive =
+        !HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(
+            response.headers().get(HttpHeaderNames.CONNECTION, ""));
     if (!keepAlive) {
       state = State.DONE;
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -661,11 +664,11 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private static ProxyObserver.Outcome outcomeOf(ProxyError error) {
     return switch (error) {
-      case BAD_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, REQUEST_TIMEOUT -> ProxyObserver.Outcome
-          .BAD_REQUEST;
+      case BAD_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, REQUEST_TIMEOUT ->
+          ProxyObserver.Outcome.BAD_REQUEST;
       case BLOCKED -> ProxyObserver.Outcome.BLOCKED;
-      case PORT_NOT_ALLOWED, DESTINATION_PROHIBITED, CONNECTION_LIMIT -> ProxyObserver.Outcome
-          .PROHIBITED;
+      case PORT_NOT_ALLOWED, DESTINATION_PROHIBITED, CONNECTION_LIMIT ->
+          ProxyObserver.Outcome.PROHIBITED;
       default -> ProxyObserver.Outcome.UPSTREAM_ERROR;
     };
   }

@@ -6,10 +6,10 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * With auto-read off, hands the next handler exactly one decoded message per {@code read()} it
- * asks for, holding back the others a single socket read decoded into (pipelined requests, body
- * chunks). This is what makes "read the next request only when the previous response is done"
- * hold without a second buffer in the frontend.
+ * With auto-read off, hands the next handler exactly one decoded message per {@code read()} it asks
+ * for, holding back the others a single socket read decoded into (pipelined requests, body chunks).
+ * This is what makes "read the next request only when the previous response is done" hold without a
+ * second buffer in the frontend.
  *
  * <p>Netty's {@code FlowControlHandler} does the same, but in 4.2.18 a {@code read()} asked for
  * while it is delivering a message, with nothing left queued, is lost: the connection then waits

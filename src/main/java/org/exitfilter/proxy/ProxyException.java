@@ -8,6 +8,7 @@ import org.exitfilter.config.Rule;
  */
 final class ProxyException extends Exception {
   final ProxyError error;
+
   /** The blocklist entry behind a {@link ProxyError#BLOCKED}, for the block page; else null. */
   final Rule rule;
 

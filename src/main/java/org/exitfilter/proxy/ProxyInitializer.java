@@ -17,8 +17,8 @@ import org.exitfilter.proxy.tunnel.SniGuard;
 import org.exitfilter.proxy.tunnel.TunnelRelay;
 
 /**
- * The only place that builds pipelines: the client connection's, an upstream HTTP connection's,
- * an upstream tunnel's, and the switch of a client connection from HTTP to a tunnel.
+ * The only place that builds pipelines: the client connection's, an upstream HTTP connection's, an
+ * upstream tunnel's, and the switch of a client connection from HTTP to a tunnel.
  *
  * <pre>
  * client:   limiter, client-filter?, idle, head-deadline, decoder, encoder, flow-control, frontend
@@ -66,8 +66,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
   private static void addIdleTimeout(ChannelPipeline pipeline, Limits limits) {
     pipeline.addLast(
         IDLE,
-        new IdleStateHandler(
-            true, 0, 0, limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        new IdleStateHandler(true, 0, 0, limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
   }
 
   private static void addHttpServer(ChannelPipeline pipeline, Limits limits) {
@@ -79,7 +78,8 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
   }
 
   /** The pipeline of an upstream connection that carries HTTP exchanges for {@code frontend}. */
-  static ChannelInitializer<Channel> upstreamHttp(ServerContext context, HttpProxyFrontend frontend) {
+  static ChannelInitializer<Channel> upstreamHttp(
+      ServerContext context, HttpProxyFrontend frontend) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
@@ -129,7 +129,9 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
     // that would take that read for itself.
     client.addLast(RELAY, new TunnelRelay(upstream, observer::bytesUpstream));
     client.remove(DECODER);
-    upstream.pipeline().addLast(RELAY, new TunnelRelay(client.channel(), observer::bytesDownstream));
+    upstream
+        .pipeline()
+        .addLast(RELAY, new TunnelRelay(client.channel(), observer::bytesDownstream));
     observer.tunnels(1);
     client.channel().closeFuture().addListener(f -> observer.tunnels(-1));
   }
@@ -138,9 +140,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
     IpSubnetFilterRule[] rules =
         clients.stream()
             .map(
-                n ->
-                    new IpSubnetFilterRule(
-                        n.address(), n.prefixLength(), IpFilterRuleType.ACCEPT))
+                n -> new IpSubnetFilterRule(n.address(), n.prefixLength(), IpFilterRuleType.ACCEPT))
             .toArray(IpSubnetFilterRule[]::new);
     // Not in any listed network: rejected, which closes the connection at once.
     return new IpSubnetFilter(false, rules);

@@ -3,8 +3,8 @@ package org.exitfilter.proxy;
 import org.exitfilter.config.Rule;
 
 /**
- * Receives aggregate events from the proxy, for metrics. Nothing passed here identifies a user or
- * a destination: outcomes, the blocklist entry that refused (an operator's rule, not the requested
+ * Receives aggregate events from the proxy, for metrics. Nothing passed here identifies a user or a
+ * destination: outcomes, the blocklist entry that refused (an operator's rule, not the requested
  * name), and byte counts. Called on event loops: implementations must be cheap and thread-safe.
  */
 public interface ProxyObserver {

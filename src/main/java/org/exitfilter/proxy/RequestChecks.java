@@ -10,8 +10,8 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.List;
 
 /**
- * Refuses request heads that two parsers could read differently (the request smuggling forms):
- * what the decoder could not parse, a second {@code Host}, a {@code Transfer-Encoding} other than
+ * Refuses request heads that two parsers could read differently (the request smuggling forms): what
+ * the decoder could not parse, a second {@code Host}, a {@code Transfer-Encoding} other than
  * exactly {@code chunked}, too many header fields. Duplicate or malformed {@code Content-Length}
  * and {@code Content-Length} beside {@code Transfer-Encoding} are already decoder failures (see
  * {@link StrictRequestDecoder}).

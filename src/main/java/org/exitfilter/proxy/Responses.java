@@ -74,6 +74,7 @@ final class Responses {
 
   private static void connection(HttpHeaders headers, boolean keepAlive) {
     headers.set(
-        HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        HttpHeaderNames.CONNECTION,
+        keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
   }
 }

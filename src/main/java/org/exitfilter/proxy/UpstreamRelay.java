@@ -6,8 +6,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * The last handler of an upstream HTTP connection: hands every response part, writability change
- * and the close to the client connection's {@link HttpProxyFrontend}, which owns the exchange.
- * Both run on the same event loop, so no hand-off is needed.
+ * and the close to the client connection's {@link HttpProxyFrontend}, which owns the exchange. Both
+ * run on the same event loop, so no hand-off is needed.
  */
 final class UpstreamRelay extends ChannelInboundHandlerAdapter {
   private final HttpProxyFrontend frontend;

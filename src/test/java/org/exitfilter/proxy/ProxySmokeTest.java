@@ -42,45 +42,84 @@ class ProxySmokeTest {
   ProxyServer proxy;
 
   static final Rule BAN =
-      new Rule(RuleKind.HOST, "blocked.test", null, Ports.ALL, false, "asked", null, null, null,
-          null, new Source(Path.of("b.yaml"), 1, 1));
+      new Rule(
+          RuleKind.HOST,
+          "blocked.test",
+          null,
+          Ports.ALL,
+          false,
+          "asked",
+          null,
+          null,
+          null,
+          null,
+          new Source(Path.of("b.yaml"), 1, 1));
 
   @BeforeEach
   void start() throws IOException {
     origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    origin.createContext("/", ex -> {
-      byte[] body = ("host=" + ex.getRequestHeaders().getFirst("Host") + " via="
-          + ex.getRequestHeaders().getFirst("Via")).getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    origin.createContext(
+        "/",
+        ex -> {
+          byte[] body =
+              ("host="
+                      + ex.getRequestHeaders().getFirst("Host")
+                      + " via="
+                      + ex.getRequestHeaders().getFirst("Via"))
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, body.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
     origin.start();
     echo = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread echoThread = new Thread(() -> {
-      while (!echo.isClosed()) {
-        try (Socket c = echo.accept()) {
-          c.getInputStream().transferTo(c.getOutputStream());
-        } catch (IOException e) {
-          // next
-        }
-      }
-    });
+    Thread echoThread =
+        new Thread(
+            () -> {
+              while (!echo.isClosed()) {
+                try (Socket c = echo.accept()) {
+                  c.getInputStream().transferTo(c.getOutputStream());
+                } catch (IOException e) {
+                  // next
+                }
+              }
+            });
     echoThread.setDaemon(true);
     echoThread.start();
     Path page = dir.resolve("blockpage.html");
     Files.writeString(page, "<p>{{host}} blocked: {{reason}}</p>");
-    Matcher matcher = new Matcher() {
-      @Override public Verdict check(Host.Name name, int port) {
-        return name.ascii().equals("blocked.test") ? new Verdict(Verdict.Decision.BLOCK, BAN) : Verdict.NO_MATCH;
-      }
-      @Override public Verdict check(InetAddress address, int port) { return Verdict.NO_MATCH; }
-      @Override public LocalDate day() { return LocalDate.now(); }
-    };
-    ProxyConfig config = new ProxyConfig(dir.resolve("x.yaml"),
-        new InetSocketAddress("127.0.0.1", 0), List.of(), null, Set.of(443, echo.getLocalPort()), true,
-        dir.resolve("b.yaml"), page, null, Limits.DEFAULTS);
+    Matcher matcher =
+        new Matcher() {
+          @Override
+          public Verdict check(Host.Name name, int port) {
+            return name.ascii().equals("blocked.test")
+                ? new Verdict(Verdict.Decision.BLOCK, BAN)
+                : Verdict.NO_MATCH;
+          }
+
+          @Override
+          public Verdict check(InetAddress address, int port) {
+            return Verdict.NO_MATCH;
+          }
+
+          @Override
+          public LocalDate day() {
+            return LocalDate.now();
+          }
+        };
+    ProxyConfig config =
+        new ProxyConfig(
+            dir.resolve("x.yaml"),
+            new InetSocketAddress("127.0.0.1", 0),
+            List.of(),
+            null,
+            Set.of(443, echo.getLocalPort()),
+            true,
+            dir.resolve("b.yaml"),
+            page,
+            null,
+            Limits.DEFAULTS);
     proxy = ProxyServer.start(config, () -> matcher);
   }
 
@@ -99,7 +138,10 @@ class ProxySmokeTest {
   void tunnelRelaysBytesBothWays() throws Exception {
     try (Socket s = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
       s.setSoTimeout(5000);
-      s.getOutputStream().write(("CONNECT 127.0.0.1:" + echo.getLocalPort() + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream()
+          .write(
+              ("CONNECT 127.0.0.1:" + echo.getLocalPort() + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
       String head = readHead(s.getInputStream());
       assertThat(head).startsWith("HTTP/1.1 200");
       s.getOutputStream().write("hello tunnel".getBytes(StandardCharsets.US_ASCII));
@@ -117,14 +159,18 @@ class ProxySmokeTest {
     javax.net.ssl.SSLParameters params = engine.getSSLParameters();
     params.setServerNames(List.of(new javax.net.ssl.SNIHostName("blocked.test")));
     engine.setSSLParameters(params);
-    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    java.nio.ByteBuffer out =
+        java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
     engine.wrap(java.nio.ByteBuffer.allocate(0), out);
     out.flip();
     byte[] hello = new byte[out.remaining()];
     out.get(hello);
     try (Socket s = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
       s.setSoTimeout(5000);
-      s.getOutputStream().write(("CONNECT 127.0.0.1:" + echo.getLocalPort() + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream()
+          .write(
+              ("CONNECT 127.0.0.1:" + echo.getLocalPort() + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
       assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
       s.getOutputStream().write(hello);
       assertThat(s.getInputStream().read()).as("closed without echoing the hello").isEqualTo(-1);
@@ -150,30 +196,39 @@ class ProxySmokeTest {
   @Test
   void allowedRequestIsForwardedWithGeneratedHost() throws Exception {
     int port = origin.getAddress().getPort();
-    HttpResponse<String> r = client().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        client()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("host=127.0.0.1:" + port + " via=null");
-    HttpResponse<String> again = client().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/y")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> again =
+        client()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/y")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(again.statusCode()).isEqualTo(200);
   }
 
   @Test
   void blockedRequestGets403() throws Exception {
-    HttpResponse<String> r = client().send(
-        HttpRequest.newBuilder(URI.create("http://BLOCKED.test./")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        client()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://BLOCKED.test./")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(403);
-    assertThat(r.headers().firstValue("proxy-status")).hasValue("exitfilter; error=http_request_denied");
+    assertThat(r.headers().firstValue("proxy-status"))
+        .hasValue("exitfilter; error=http_request_denied");
     assertThat(r.body()).contains("blocked.test blocked: asked");
   }
 
   @Test
   void rawSmugglingFormsGet400() throws Exception {
-    String resp = raw("POST http://127.0.0.1/ HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    String resp =
+        raw(
+            "POST http://127.0.0.1/ HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
     assertThat(resp).startsWith("HTTP/1.1 400");
   }
 
@@ -181,12 +236,20 @@ class ProxySmokeTest {
   void connectionStaysUsableAfterABlockPage() throws Exception {
     try (Socket s = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
       s.setSoTimeout(5000);
-      s.getOutputStream().write("GET http://blocked.test/ HTTP/1.1\r\nHost: blocked.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream()
+          .write(
+              "GET http://blocked.test/ HTTP/1.1\r\nHost: blocked.test\r\n\r\n"
+                  .getBytes(StandardCharsets.ISO_8859_1));
       String head = readHead(s.getInputStream());
       assertThat(head).startsWith("HTTP/1.1 403");
       int length = Integer.parseInt(head.replaceAll("(?is).*content-length: (\\d+).*", "$1"));
       s.getInputStream().readNBytes(length);
-      s.getOutputStream().write(("GET http://127.0.0.1:" + origin.getAddress().getPort() + "/ HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream()
+          .write(
+              ("GET http://127.0.0.1:"
+                      + origin.getAddress().getPort()
+                      + "/ HTTP/1.1\r\nHost: x\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
       assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
     }
   }

@@ -1,6 +1,6 @@
 /**
- * Loopback test infrastructure for end-to-end tests of the proxy. Everything binds 127.0.0.1 on
- * an ephemeral port, closes cleanly, and is checked for Netty leaks like production code.
+ * Loopback test infrastructure for end-to-end tests of the proxy. Everything binds 127.0.0.1 on an
+ * ephemeral port, closes cleanly, and is checked for Netty leaks like production code.
  *
  * <ul>
  *   <li>{@link org.exitfilter.testing.ProxyFixture}: the proxy started from written config files,
@@ -10,9 +10,8 @@
  *   <li>{@link org.exitfilter.testing.TlsOrigin}: the same over TLS, recording SNI.
  *   <li>{@link org.exitfilter.testing.LoopbackDns}: the DNS server the proxy resolves with.
  *   <li>{@link org.exitfilter.testing.Await}: polling instead of sleeping.
- *   <li>{@link org.exitfilter.testing.LeakDetection}: every test class fails on a Netty leak
- *       report (through the auto-registered {@link
- *       org.exitfilter.testing.LeakDetectionExtension}).
+ *   <li>{@link org.exitfilter.testing.LeakDetection}: every test class fails on a Netty leak report
+ *       (through the auto-registered {@link org.exitfilter.testing.LeakDetectionExtension}).
  * </ul>
  */
 package org.exitfilter.testing;

@@ -11,8 +11,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.function.LongConsumer;
 
 /**
- * One direction of a tunnel: writes what its channel reads to the peer, unchanged. Reads only
- * while the peer can take more (read after write; the peer's relay asks for the next read when it
+ * One direction of a tunnel: writes what its channel reads to the peer, unchanged. Reads only while
+ * the peer can take more (read after write; the peer's relay asks for the next read when it
  * drains), so a slow side holds the fast one back instead of filling the heap. Either side closing
  * closes the other once what was written has been flushed.
  */
