@@ -48,9 +48,10 @@ class ApproveReloadTest {
 
       requests.approve(r.id(), List.of(), null, null, false);
       reload(proxy);
+      int before = origin.requestCount();
 
       assertThat(status(proxy, url)).as("a name under the banned domain").isEqualTo(403);
-      assertThat(origin.requestCount()).isEqualTo(1);
+      assertThat(origin.requestCount()).as("refused before reaching the origin").isEqualTo(before);
 
       requests.lift(r.id(), null);
       assertThat(Files.readString(proxy.config().blocklist(), UTF_8)).isEqualTo(BLOCKLIST);
