@@ -2,6 +2,7 @@ package org.exitfilter;
 
 import org.exitfilter.cli.CheckCommand;
 import org.exitfilter.cli.ExitCodes;
+import org.exitfilter.cli.RequestsCommand;
 import org.exitfilter.cli.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A filtering forward proxy for the exits of anonymization networks.",
-    subcommands = {RunCommand.class, CheckCommand.class})
+    subcommands = {RunCommand.class, CheckCommand.class, RequestsCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
