@@ -25,22 +25,28 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilter;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.exitfilter.net.IpNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin listener: {@code /metrics} (Prometheus text format), {@code /healthz} and {@code
- * /status} (JSON). Loopback by default; it serves operators and monitoring, never proxy clients,
- * and runs on its own small event loop so a busy proxy cannot starve it.
+ * /status} (JSON). Loopback by default, and only for the configured client networks otherwise; it
+ * serves operators and monitoring, and runs on its own small event loop so a busy proxy cannot
+ * starve it.
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -58,11 +64,18 @@ public final class AdminServer implements AutoCloseable {
   /**
    * Starts serving.
    *
+   * @param clients the networks allowed to connect, as for the proxy; empty means any (the config
+   *     loader allows that only on loopback)
    * @param status what {@code /status} shows; called per request, off the proxy's event loops
+   * @throws IOException when the address cannot be listened on
    */
   public static AdminServer start(
-      InetSocketAddress address, Metrics metrics, Supplier<Map<String, Object>> status)
+      InetSocketAddress address,
+      List<IpNetwork> clients,
+      Metrics metrics,
+      Supplier<Map<String, Object>> status)
       throws IOException {
+    IpSubnetFilter clientFilter = clients.isEmpty() ? null : clientFilter(clients);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       Channel listener =
@@ -73,6 +86,9 @@ public final class AdminServer implements AutoCloseable {
                   new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                      if (clientFilter != null) {
+                        ch.pipeline().addLast(clientFilter);
+                      }
                       ch.pipeline()
                           .addLast(new ReadTimeoutHandler(30))
                           .addLast(new HttpServerCodec())
@@ -91,6 +107,17 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
+  /** Rejects (closes at once) connections from outside the configured client networks. */
+  private static IpSubnetFilter clientFilter(List<IpNetwork> clients) {
+    IpSubnetFilterRule[] rules =
+        clients.stream()
+            .map(
+                n -> new IpSubnetFilterRule(n.address(), n.prefixLength(), IpFilterRuleType.ACCEPT))
+            .toArray(IpSubnetFilterRule[]::new);
+    return new IpSubnetFilter(false, rules);
+  }
+
+  /** The address listened on, with the actual port when started on port 0. */
   public InetSocketAddress address() {
     return (InetSocketAddress) listener.localAddress();
   }
@@ -121,6 +148,7 @@ public final class AdminServer implements AutoCloseable {
       } else if (!request.method().equals(HttpMethod.GET)
           && !request.method().equals(HttpMethod.HEAD)) {
         response = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only\n");
+        response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
       } else {
         response =
             switch (new QueryStringDecoder(request.uri()).path()) {

@@ -6,8 +6,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.exitfilter.config.Blocklist;
 import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
@@ -16,6 +18,7 @@ import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.Rule;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
+import org.exitfilter.net.AddressClass;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.HostAndPort;
 import org.exitfilter.net.InvalidHostException;
@@ -32,9 +35,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = {
       "Show whether targets are blocked, and by which entry.",
-      "A target is a host name, host:port, an IP address or a URL.",
+      "A target is a host name, host:port, an IP address or an http(s) URL;"
+          + " without a port, a URL takes its scheme's and anything else 443.",
       "Exits 1 if any target is blocked."
     })
 public final class CheckCommand implements Callable<Integer> {
@@ -55,57 +60,98 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  private boolean allowPrivateDestinations;
+
+  /** A verdict with what the operator should know about how it was reached. */
+  private record Decision(Verdict verdict, String note) {}
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // Every target is read before anything is looked up, so all typos show at once.
+    List<HostAndPort> destinations = new ArrayList<>();
+    boolean anyInvalid = false;
+    for (String target : targets) {
+      try {
+        destinations.add(Targets.parse(target));
+      } catch (InvalidHostException e) {
+        err.println(target + ": invalid target: " + e.getMessage());
+        anyInvalid = true;
+      }
+    }
+    if (anyInvalid) {
+      err.flush();
+      return ExitCodes.USAGE;
+    }
     Blocklist blocklist;
     try {
       ProxyConfig proxyConfig = ConfigLoader.load(config);
+      allowPrivateDestinations = proxyConfig.allowPrivateDestinations();
       blocklist = BlocklistLoader.load(proxyConfig.blocklist());
     } catch (ConfigException e) {
       err.println(e.getMessage());
+      err.flush();
       return ExitCodes.INVALID_CONFIG;
     }
     Matcher matcher = Matcher.compile(blocklist, LocalDate.now(ZoneOffset.UTC));
     boolean anyBlocked = false;
-    for (String target : targets) {
-      HostAndPort destination;
-      try {
-        destination = Targets.parse(target);
-      } catch (InvalidHostException e) {
-        err.println(target + ": invalid: " + e.getMessage());
-        return ExitCodes.USAGE;
+    for (int i = 0; i < targets.size(); i++) {
+      HostAndPort destination = destinations.get(i);
+      Decision decision = decide(matcher, destination);
+      anyBlocked |= decision.verdict().blocked();
+      out.println(targets.get(i) + " -> " + destination + ": " + describe(decision.verdict()));
+      if (decision.note() != null) {
+        out.println("  " + decision.note());
       }
-      Verdict verdict = decide(matcher, destination, out);
-      anyBlocked |= verdict.blocked();
-      out.println(target + " -> " + destination + ": " + describe(verdict));
     }
     out.flush();
     return anyBlocked ? ExitCodes.BLOCKED : ExitCodes.OK;
   }
 
-  private Verdict decide(Matcher matcher, HostAndPort destination, PrintWriter out) {
+  /** As the proxy decides: the name first; if no entry names it, the addresses it resolves to. */
+  private Decision decide(Matcher matcher, HostAndPort destination) {
     Host host = destination.host();
     if (host instanceof Host.Ip ip) {
-      return matcher.check(ip.address(), destination.port());
+      Verdict verdict = matcher.check(ip.address(), destination.port());
+      return new Decision(verdict, verdict.blocked() ? null : nonPublic(List.of(ip.address())));
     }
     Verdict byName = matcher.check((Host.Name) host, destination.port());
-    if (byName.decision() != Verdict.Decision.NO_MATCH || noResolve) {
-      return byName;
+    if (byName.decision() != Verdict.Decision.NO_MATCH) {
+      return new Decision(byName, null);
     }
+    if (noResolve) {
+      return new Decision(byName, "not resolved (--no-resolve); network entries not checked");
+    }
+    List<InetAddress> addresses;
     try {
-      for (InetAddress address : InetAddress.getAllByName(host.authority())) {
-        Verdict byAddress = matcher.check(address, destination.port());
-        if (byAddress.blocked()) {
-          out.println("  " + host + " resolves to " + address.getHostAddress());
-          return byAddress;
-        }
-      }
+      addresses = List.of(InetAddress.getAllByName(host.authority()));
     } catch (UnknownHostException e) {
-      out.println("  " + host + " does not resolve here; network entries not checked");
+      return new Decision(byName, "does not resolve here; network entries not checked");
     }
-    return byName;
+    Verdict verdict = byName;
+    for (InetAddress address : addresses) {
+      Verdict byAddress = matcher.check(address, destination.port());
+      if (byAddress.blocked()) {
+        return new Decision(byAddress, "resolves to " + address.getHostAddress());
+      }
+      if (byAddress.decision() == Verdict.Decision.EXEMPT && verdict == byName) {
+        verdict = byAddress;
+      }
+    }
+    String resolved =
+        "resolves to "
+            + addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+    String refused = nonPublic(addresses);
+    return new Decision(verdict, refused == null ? resolved : resolved + "\n  " + refused);
+  }
+
+  /** What the proxy says of non-public addresses, which the blocklist does not cover. */
+  private String nonPublic(List<InetAddress> addresses) {
+    if (allowPrivateDestinations || !addresses.stream().anyMatch(AddressClass::isNonPublic)) {
+      return null;
+    }
+    return "but the proxy refuses non-public addresses (allow-private-destinations: false)";
   }
 
   static String describe(Verdict verdict) {

@@ -1,11 +1,12 @@
 package org.exitfilter.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.exitfilter.admin.AdminServer;
 import org.exitfilter.admin.Metrics;
 import org.exitfilter.admin.StatusReport;
@@ -21,18 +22,24 @@ import org.exitfilter.reload.HangupSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code exitfilter run}: starts the proxy and serves until stopped. */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = {
-      "Start the proxy and serve until stopped.",
+      "Start the proxy and serve until stopped (SIGTERM or Ctrl-C).",
       "The blocklist reloads when its files change and on SIGHUP."
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  /** How long a stop waits for the listeners to close before the JVM exits anyway. */
+  private static final long CLOSE_SECONDS = 10;
 
   @Option(
       names = {"-c", "--config"},
@@ -41,28 +48,46 @@ public final class RunCommand implements Callable<Integer> {
       description = "The configuration file (default: ${DEFAULT-VALUE}).")
   Path config;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
     ProxyConfig proxyConfig;
     Blocklist blocklist;
     try {
       proxyConfig = ConfigLoader.load(config);
       blocklist = BlocklistLoader.load(proxyConfig.blocklist());
     } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      System.err.println("exitfilter: not started; fix the problems above.");
+      err.println(e.getMessage());
+      err.println("exitfilter: not started; fix the problems above.");
+      err.flush();
       return ExitCodes.INVALID_CONFIG;
     }
     blocklist.warnings().forEach(w -> log.warn("{}", w));
     Clock clock = Clock.systemUTC();
-    CurrentBlocklist current = new CurrentBlocklist(blocklist, LocalDate.now(ZoneOffset.UTC));
+    CurrentBlocklist current = new CurrentBlocklist(blocklist, LocalDate.now(clock));
     log.info(
         "blocklist {}: {} bans, {} exceptions",
         blocklist.file(),
         blocklist.bans().size(),
         blocklist.exceptions().size());
     Metrics metrics = new Metrics(() -> current.get().cacheHitRatio());
-    CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch stopping = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    // The JVM halts once the shutdown hooks return, so the hook waits for the close below.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping.countDown();
+                  try {
+                    closed.await(CLOSE_SECONDS, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "exitfilter-shutdown"));
     try (BlocklistReloader reloader =
             new BlocklistReloader(proxyConfig.blocklist(), current, clock, metrics::reloaded);
         ProxyServer server = ProxyServer.start(proxyConfig, current, metrics);
@@ -71,14 +96,15 @@ public final class RunCommand implements Callable<Integer> {
                 ? null
                 : AdminServer.start(
                     proxyConfig.admin(),
+                    proxyConfig.clients(),
                     metrics,
                     () -> StatusReport.of(current.snapshot(), reloader.lastResult()))) {
       reloader.start();
       HangupSignal.onHangup(() -> reloader.reloadNow("SIGHUP"));
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(stopped::countDown, "exitfilter-shutdown"));
-      stopped.await();
+      stopping.await();
       log.info("stopping");
+    } finally {
+      closed.countDown();
     }
     return ExitCodes.OK;
   }

@@ -5,7 +5,10 @@ import org.exitfilter.net.HostAndPort;
 import org.exitfilter.net.HostParser;
 import org.exitfilter.net.InvalidHostException;
 
-/** Reads a target as an operator types it: URL, host:port, [v6]:port, bare IPv6, or a name. */
+/**
+ * Reads a target as an operator types it: an http:// or https:// URL, host:port, [v6]:port, a bare
+ * IPv6 address, or a name. Without a port, a URL takes its scheme's and anything else 443.
+ */
 final class Targets {
   private Targets() {}
 
@@ -13,9 +16,15 @@ final class Targets {
     String text = target.trim();
     String lower = text.toLowerCase(Locale.ROOT);
     int defaultPort = 443;
-    if (lower.startsWith("http://") || lower.startsWith("https://")) {
-      defaultPort = lower.startsWith("http://") ? 80 : 443;
-      text = text.substring(text.indexOf("//") + 2);
+    int scheme = lower.indexOf("://");
+    if (scheme >= 0) {
+      String name = lower.substring(0, scheme);
+      if (!name.equals("http") && !name.equals("https")) {
+        throw new InvalidHostException(
+            "the proxy carries http:// and https:// only, not " + name + "://");
+      }
+      defaultPort = name.equals("http") ? 80 : 443;
+      text = text.substring(scheme + 3);
       int end = text.length();
       for (int i = 0; i < text.length(); i++) {
         char c = text.charAt(i);
@@ -25,6 +34,7 @@ final class Targets {
         }
       }
       text = text.substring(0, end);
+      // userinfo is never the host, as in the proxy
       text = text.substring(text.lastIndexOf('@') + 1);
     } else if (text.indexOf(':') != text.lastIndexOf(':') && !text.startsWith("[")) {
       // A bare IPv6 address: no port can be told apart from it.

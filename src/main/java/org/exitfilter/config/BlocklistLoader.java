@@ -81,6 +81,7 @@ public final class BlocklistLoader {
 
     Duplicates.check(bans, exceptions, warnings);
     UnusedExceptions.check(bans, exceptions, warnings);
+    ShadowedBans.check(bans, exceptions, today, warnings);
     return new Blocklist(
         file,
         sha256(bytes),

@@ -151,7 +151,7 @@ final class UnusedExceptions {
   }
 
   /** Whether the last labels agree, {@code *} on either side agreeing with anything. */
-  private static boolean fits(String[] a, String[] b) {
+  static boolean fits(String[] a, String[] b) {
     int n = Math.min(a.length, b.length);
     for (int k = 1; k <= n; k++) {
       String x = a[a.length - k];
@@ -167,7 +167,7 @@ final class UnusedExceptions {
     return a.prefixLength() <= b.prefixLength() ? a.contains(b.address()) : b.contains(a.address());
   }
 
-  private static boolean portsOverlap(Ports a, Ports b) {
+  static boolean portsOverlap(Ports a, Ports b) {
     if (a.isAll() || b.isAll()) {
       return true;
     }
@@ -179,7 +179,7 @@ final class UnusedExceptions {
     return false;
   }
 
-  private static String parent(String name) {
+  static String parent(String name) {
     int dot = name.indexOf('.');
     return dot < 0 ? null : name.substring(dot + 1);
   }

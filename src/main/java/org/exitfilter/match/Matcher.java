@@ -21,6 +21,11 @@ public interface Matcher {
    * The verdict for an address on a port from the network entries; the longest matching prefix
    * decides, on a tie the exception wins. IPv6 addresses embedding an IPv4 address are checked
    * under both.
+   *
+   * <p>Each form is decided in its own family, and the address is blocked if any form is: an
+   * exception lifts a ban only when it is at least as specific and of the same family, so neither
+   * exempting {@code 64:ff9b::/96} nor any other IPv6 spelling lifts a ban on an IPv4 range.
+   * Otherwise it is exempt if any form is exempt.
    */
   Verdict check(InetAddress address, int port);
 
@@ -34,6 +39,6 @@ public interface Matcher {
 
   /** Compiles a blocklist for lookups on the given UTC day. */
   static Matcher compile(Blocklist blocklist, LocalDate day) {
-    throw new UnsupportedOperationException("TODO");
+    return Matchers.compile(blocklist, day, Matchers.DEFAULT_MODE);
   }
 }

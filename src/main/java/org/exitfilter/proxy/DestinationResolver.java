@@ -18,7 +18,8 @@ import org.exitfilter.net.Host;
 /**
  * Resolves destination names asynchronously on the asking connection's event loop, with Netty's
  * caching DNS resolver (answers kept for their TTL). Uses the configured DNS server, or the
- * system's resolver configuration and hosts file.
+ * system's resolver configuration and hosts file, but never the system's search domains: the name
+ * looked up is exactly the name the blocklist judged.
  */
 final class DestinationResolver implements AutoCloseable {
   private final DnsAddressResolverGroup group;
@@ -30,6 +31,9 @@ final class DestinationResolver implements AutoCloseable {
             .socketChannelType(transport.socketChannel())
             .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
             .queryTimeoutMillis(queryTimeoutMillis)
+            // No search domains from /etc/resolv.conf: "intranet" must be looked up as the name
+            // that was checked against the blocklist, never as intranet.<the exit's own domain>.
+            .searchDomains(List.of())
             .nameServerProvider(
                 server == null
                     ? DnsServerAddressStreamProviders.platformDefault()

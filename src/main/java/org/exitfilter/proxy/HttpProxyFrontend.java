@@ -431,9 +431,9 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private void onConnect(String authority) {
     HostAndPort destination;
     try {
-      destination = HostAndPort.parse(authority, -1);
-    } catch (InvalidHostException e) {
-      fail(new ProxyException(ProxyError.BAD_REQUEST, "invalid CONNECT target: " + e.getMessage()));
+      destination = RequestTarget.connectDestination(authority);
+    } catch (ProxyException e) {
+      fail(e);
       return;
     }
     if (!context.connectPorts().contains(destination.port())) {

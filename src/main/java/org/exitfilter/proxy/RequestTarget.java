@@ -1,5 +1,9 @@
 package org.exitfilter.proxy;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import org.exitfilter.net.HostAndPort;
 import org.exitfilter.net.InvalidHostException;
 
@@ -14,6 +18,7 @@ import org.exitfilter.net.InvalidHostException;
  */
 record RequestTarget(HostAndPort destination, String originForm) {
   private static final int HTTP_PORT = 80;
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** Whether the target is in origin form ({@code /path}), i.e. addressed to the proxy itself. */
   static boolean isOriginForm(String uri) {
@@ -47,12 +52,7 @@ record RequestTarget(HostAndPort destination, String originForm) {
     if (at >= 0) {
       authority = authority.substring(at + 1);
     }
-    HostAndPort destination;
-    try {
-      destination = HostAndPort.parse(authority, HTTP_PORT);
-    } catch (InvalidHostException e) {
-      throw new ProxyException(ProxyError.BAD_REQUEST, "invalid host: " + e.getMessage());
-    }
+    HostAndPort destination = destination(authority, HTTP_PORT, "invalid host: ");
     String rest = uri.substring(authorityEnd);
     int fragment = rest.indexOf('#');
     if (fragment >= 0) {
@@ -63,7 +63,70 @@ record RequestTarget(HostAndPort destination, String originForm) {
     } else if (rest.charAt(0) == '?') {
       rest = "/" + rest;
     }
-    return new RequestTarget(destination, rest);
+    return new RequestTarget(destination, percentEncodeNonAscii(rest));
+  }
+
+  /**
+   * The decoder read each byte of the path as one char (ISO-8859-1), while the encoder writes the
+   * target as UTF-8; a raw non-ASCII byte would reach the origin as two. Percent-encoding those
+   * bytes forwards exactly the bytes the client sent, in the form RFC 3986 allows.
+   */
+  private static String percentEncodeNonAscii(String latin1) {
+    if (latin1.chars().allMatch(c -> c < 0x80)) {
+      return latin1;
+    }
+    StringBuilder out = new StringBuilder(latin1.length() + 16);
+    for (int i = 0; i < latin1.length(); i++) {
+      char c = latin1.charAt(i);
+      if (c < 0x80) {
+        out.append(c);
+      } else {
+        out.append('%').append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Parses the {@code host:port} target of a CONNECT request, the same way as the host of an
+   * absolute URI.
+   *
+   * @throws ProxyException 400 when the host or port is invalid or missing
+   */
+  static HostAndPort connectDestination(String authority) throws ProxyException {
+    return destination(authority, -1, "invalid CONNECT target: ");
+  }
+
+  private static HostAndPort destination(String authority, int defaultPort, String problem)
+      throws ProxyException {
+    try {
+      return HostAndPort.parse(utf8(authority), defaultPort);
+    } catch (InvalidHostException e) {
+      throw new ProxyException(ProxyError.BAD_REQUEST, problem + e.getMessage());
+    }
+  }
+
+  /**
+   * The request line arrives as bytes and the decoder maps each to one char (ISO-8859-1). A client
+   * without IDN support sends a Unicode host as UTF-8 bytes; read as Latin-1 they would name some
+   * other host ({@code cafÃ©.test} for {@code café.test}), which escapes a ban on the name the
+   * client meant. So the bytes are decoded as UTF-8 before the host is parsed, and bytes that are
+   * not UTF-8 are refused.
+   */
+  private static String utf8(String latin1) throws InvalidHostException {
+    if (latin1.chars().allMatch(c -> c < 0x80)) {
+      return latin1;
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidHostException("bytes that are not UTF-8 in the host");
+    }
   }
 
   /** The {@code Host} field value for the origin: the checked host, with its port if not 80. */

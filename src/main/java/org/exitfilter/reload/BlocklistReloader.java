@@ -15,7 +15,9 @@ import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlocklistReloader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BlocklistReloader.class);
+
   /** Editors write in several steps; wait for the files to settle before reading them. */
   private static final Duration SETTLE = Duration.ofMillis(200);
 
@@ -49,8 +52,17 @@ public final class BlocklistReloader implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final AtomicReference<ReloadResult> lastResult = new AtomicReference<>();
   private final WatchService watcher;
+
+  /** Folders registered with the watcher; touched on the reload thread only. */
   private final Set<Path> watchedFolders = new HashSet<>();
-  private Set<Path> watchedFiles = Set.of();
+
+  /**
+   * The files whose changes trigger a reload: written on the reload thread, read on the watch
+   * thread, hence an immutable set behind a volatile field.
+   */
+  private volatile Set<Path> watchedFiles = Set.of();
+
+  /** The reload waiting for the files to settle; reload thread only. */
   private ScheduledFuture<?> pending;
 
   /**
@@ -74,9 +86,19 @@ public final class BlocklistReloader implements AutoCloseable {
     record(new ReloadResult(clock.instant(), true, "start", List.of()));
   }
 
-  /** Starts watching the files and the calendar. */
+  /**
+   * Starts watching the files and the calendar; returns once the files are watched, so that any
+   * change made after it returns is seen.
+   */
   public void start() {
-    executor.execute(() -> watch(current.snapshot().blocklist()));
+    try {
+      executor.submit(() -> watch(current.snapshot().blocklist())).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot watch the blocklist's folders", e.getCause());
+    }
     Thread thread = new Thread(this::pollEvents, "exitfilter-watch");
     thread.setDaemon(true);
     thread.start();
@@ -98,22 +120,44 @@ public final class BlocklistReloader implements AutoCloseable {
       while (true) {
         WatchKey key = watcher.take();
         Path folder = (Path) key.watchable();
+        boolean refused = !lastResult.get().applied();
+        Set<Path> files = watchedFiles;
         boolean relevant = false;
         for (WatchEvent<?> event : key.pollEvents()) {
-          if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-            relevant = true;
-          } else if (watchedFiles.contains(folder.resolve((Path) event.context()))) {
-            relevant = true;
-          }
+          Path file =
+              event.kind() == StandardWatchEventKinds.OVERFLOW
+                  ? null
+                  : folder.resolve((Path) event.context());
+          relevant |= triggersReload(event.kind(), file, files, refused);
         }
-        key.reset();
+        if (!key.reset()) {
+          // The folder went away; forget it so that a later reload can watch it again.
+          executor.execute(() -> watchedFolders.remove(folder));
+          relevant = true;
+        }
         if (relevant) {
           executor.execute(this::settleThenReload);
         }
       }
-    } catch (InterruptedException | ClosedWatchServiceException e) {
+    } catch (InterruptedException | ClosedWatchServiceException | RejectedExecutionException e) {
       // closing
     }
+  }
+
+  /**
+   * Whether a change in a watched folder calls for a reload: a change to a watched file, or lost
+   * events. While an edit is refused, a file created in the folder counts too, since it may be the
+   * list file the new blocklist names, created after the blocklist was saved. Files merely written
+   * do not: a log written next to the blocklist would otherwise retry the refused edit forever,
+   * each refusal logging the next write.
+   *
+   * @param file the file changed, or {@code null} for lost events
+   */
+  static boolean triggersReload(
+      WatchEvent.Kind<?> kind, Path file, Set<Path> watchedFiles, boolean refused) {
+    return kind == StandardWatchEventKinds.OVERFLOW
+        || (file != null && watchedFiles.contains(file))
+        || (refused && kind == StandardWatchEventKinds.ENTRY_CREATE);
   }
 
   private void settleThenReload() {
@@ -121,26 +165,28 @@ public final class BlocklistReloader implements AutoCloseable {
       pending.cancel(false);
     }
     pending =
-        executor.schedule(
-            () -> reload("file change"), SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+        executor.schedule(() -> reload("file change"), SETTLE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void reload(String trigger) {
-    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     Blocklist blocklist;
     try {
       blocklist = BlocklistLoader.load(blocklistFile);
+      current.replace(blocklist, today);
     } catch (ConfigException e) {
       refused(trigger, e.problems());
       return;
     } catch (IOException e) {
-      refused(
-          trigger,
-          List.of(new Problem(new Source(blocklistFile, 0, 0), "cannot read: " + e.getMessage())));
+      refused(trigger, List.of(problem("cannot read: " + e)));
+      return;
+    } catch (RuntimeException e) {
+      // A bug, not the operator's edit; still, the last good list must keep serving.
+      log.error("blocklist reload failed", e);
+      refused(trigger, List.of(problem("internal error: " + e)));
       return;
     }
     watch(blocklist);
-    current.replace(blocklist, today);
     blocklist.warnings().forEach(w -> log.warn("{}", w));
     log.info(
         "blocklist reloaded ({}): {} bans, {} exceptions",
@@ -148,6 +194,10 @@ public final class BlocklistReloader implements AutoCloseable {
         blocklist.bans().size(),
         blocklist.exceptions().size());
     record(new ReloadResult(clock.instant(), true, trigger, List.of()));
+  }
+
+  private Problem problem(String message) {
+    return new Problem(new Source(blocklistFile, 0, 0), message);
   }
 
   private void refused(String trigger, List<Problem> problems) {
@@ -186,32 +236,53 @@ public final class BlocklistReloader implements AutoCloseable {
     watchedFiles = Set.copyOf(files);
   }
 
-  /** Recompiles at each midnight UTC so that entries whose last day has passed stop applying. */
+  /**
+   * Wakes just after each midnight UTC. The executor's delay runs on the monotonic clock, so a
+   * wake-up a little early finds the same day and simply waits again for the rest of it.
+   */
   private void scheduleMidnight() {
     long now = clock.millis();
     long next =
-        LocalDate.now(clock.withZone(ZoneOffset.UTC))
+        LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
             .plusDays(1)
             .atStartOfDay(ZoneOffset.UTC)
             .toInstant()
             .toEpochMilli();
     executor.schedule(
         () -> {
-          LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-          if (!today.equals(current.get().day())) {
-            current.replace(current.snapshot().blocklist(), today);
-            log.info("new day {}: expired entries no longer apply", today);
-            record(new ReloadResult(clock.instant(), true, "midnight", List.of()));
-          }
+          rollOverIfNewDay();
           scheduleMidnight();
         },
         Math.max(0, next - now) + 50,
         TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Recompiles the serving list for the clock's UTC day if it was compiled for another, so that
+   * entries whose last day has passed stop applying. Runs on the reload thread; tests call it
+   * directly with a clock they move.
+   */
+  void rollOverIfNewDay() {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    if (!today.equals(current.get().day())) {
+      current.replace(current.snapshot().blocklist(), today);
+      log.info("new day {}: expired entries no longer apply", today);
+      // A refused edit stays the news until a valid one arrives: the file on disk is still bad.
+      if (lastResult.get().applied()) {
+        record(new ReloadResult(clock.instant(), true, "midnight", List.of()));
+      }
+    }
+  }
+
   @Override
   public void close() throws IOException {
     watcher.close();
     executor.shutdownNow();
+    try {
+      // a reload under way finishes reading before the caller may remove the files
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -86,7 +86,7 @@ public final class LoopbackDns implements AutoCloseable {
 
   /** UDP takes an ephemeral port; TCP then tries the same number, with fresh ports on clashes. */
   private Channel[] bindBoth(DnsAnswerer answerer) {
-    RuntimeException last = null;
+    Exception last = null;
     for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
       Channel datagram =
           new Bootstrap()
@@ -127,8 +127,9 @@ public final class LoopbackDns implements AutoCloseable {
                 .syncUninterruptibly()
                 .channel();
         return new Channel[] {datagram, stream};
-      } catch (RuntimeException e) {
-        // The TCP port was taken by someone else; give the UDP port back and try another.
+      } catch (Exception e) {
+        // The TCP port was taken by someone else; give the UDP port back and try another. Netty
+        // rethrows the bind failure as it is: a java.net.BindException, which is checked.
         last = e;
         datagram.close().syncUninterruptibly();
       }

@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -66,8 +67,27 @@ public final class RawClient implements AutoCloseable {
   /** Connects to {@code address}; every later read waits at most {@code readTimeout}. */
   public static RawClient connect(InetSocketAddress address, Duration readTimeout)
       throws IOException {
+    return connect(null, address, readTimeout);
+  }
+
+  /**
+   * Connects to {@code address} from {@code localAddress} and an ephemeral port, e.g. from
+   * 127.0.0.2 to see how a proxy treats a client outside its allowlist (on Linux every address in
+   * 127.0.0.0/8 is local); every later read waits at most the default read timeout.
+   */
+  public static RawClient connectFrom(InetAddress localAddress, InetSocketAddress address)
+      throws IOException {
+    return connect(localAddress, address, DEFAULT_TIMEOUT);
+  }
+
+  private static RawClient connect(
+      InetAddress localAddress, InetSocketAddress address, Duration readTimeout)
+      throws IOException {
     Socket socket = new Socket();
     try {
+      if (localAddress != null) {
+        socket.bind(new InetSocketAddress(localAddress, 0));
+      }
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
       socket.connect(address, Math.toIntExact(DEFAULT_TIMEOUT.toMillis()));

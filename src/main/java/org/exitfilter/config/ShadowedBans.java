@@ -1,0 +1,397 @@
+package org.exitfilter.config;
+
+import static org.exitfilter.config.UnusedExceptions.fits;
+import static org.exitfilter.config.UnusedExceptions.parent;
+import static org.exitfilter.config.UnusedExceptions.portsOverlap;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+import org.exitfilter.net.IpNetwork;
+
+/**
+ * Warns about bans that can never decide anything: a broader ban refuses every name (or address)
+ * the ban covers, on every port it applies to and for at least as long, and no exception lies
+ * between the two, so every request the ban refuses would be refused without it. Usually a
+ * leftover: a subdomain banned before its whole domain was.
+ *
+ * <p>"Between" follows the matcher's precedence: an exception more specific than the broader ban
+ * (or as specific: an exception wins a tie) but less specific than the shadowed one would let some
+ * of its names through if the shadowed ban were removed, so such a ban is not reported. Exceptions
+ * more specific than the ban itself never matter: the ban does not decide where they apply.
+ *
+ * <p>Covered: domain, host and pattern bans under a domain ban, a host or domain ban under the same
+ * entry on more ports, and network bans inside a network ban of the same family. Patterns under
+ * patterns, and hosts under patterns, are not analysed. When in doubt, no warning.
+ *
+ * <p>Bans may be a million and exceptions are few, so each name walks only its own suffixes in hash
+ * maps, and each network probes only the prefix lengths that occur in the list.
+ */
+final class ShadowedBans {
+  /** Beyond this many shadowed bans in one file, the rest are counted rather than listed. */
+  static final int MAX_WARNINGS_PER_FILE = 20;
+
+  private final LocalDate today;
+  private final Index<String> domainBans;
+
+  /** The names of host bans limited to certain ports: only these can be under their own name. */
+  private final Set<String> hostsWithPorts;
+
+  /** Host bans, only for the names in {@link #hostsWithPorts}. */
+  private final Index<String> hostBans = new Index<>(0);
+
+  private final Index<String> domainExceptions = new Index<>(0);
+  private final List<String[]> patternExceptions = new ArrayList<>();
+  private final List<Rule> patternExceptionRules = new ArrayList<>();
+  private final Index<IpNetwork> networkBans;
+  private final Index<IpNetwork> networkExceptions = new Index<>(0);
+
+  /** The prefix lengths that occur, longest first, for IPv4 and IPv6. */
+  private final TreeSet<Integer> v4Prefixes = new TreeSet<>((a, b) -> b - a);
+
+  private final TreeSet<Integer> v6Prefixes = new TreeSet<>((a, b) -> b - a);
+
+  private final Problems warnings;
+  private final Map<Path, int[]> perFile = new HashMap<>();
+  private final Map<Path, Source> firstUnlisted = new HashMap<>();
+
+  private ShadowedBans(
+      LocalDate today, Problems warnings, int domains, int networks, Set<String> hostsWithPorts) {
+    this.today = today;
+    this.warnings = warnings;
+    this.hostsWithPorts = hostsWithPorts;
+    this.domainBans = new Index<>(domains);
+    this.networkBans = new Index<>(networks);
+  }
+
+  /** Warns about every ban in {@code bans} that a broader ban makes redundant. */
+  static void check(List<Rule> bans, List<Rule> exceptions, LocalDate today, Problems warnings) {
+    int domains = 0;
+    int networks = 0;
+    Set<String> hostsWithPorts = new HashSet<>();
+    for (Rule ban : bans) {
+      switch (ban.kind()) {
+        case DOMAIN -> domains++;
+        case NETWORK -> networks++;
+        case HOST -> {
+          if (!ban.ports().isAll()) {
+            hostsWithPorts.add(ban.value());
+          }
+        }
+        case PATTERN -> {}
+      }
+    }
+    ShadowedBans check = new ShadowedBans(today, warnings, domains, networks, hostsWithPorts);
+    for (Rule ban : bans) {
+      check.index(ban);
+    }
+    for (Rule exception : exceptions) {
+      check.index(exception);
+    }
+    for (Rule ban : bans) {
+      // an expired ban already has its own warning, and decides nothing either way
+      if (ban.activeOn(today)) {
+        Rule by = check.shadowOf(ban);
+        if (by != null) {
+          check.warn(ban, by);
+        }
+      }
+    }
+    check.finish();
+  }
+
+  private void index(Rule rule) {
+    switch (rule.kind()) {
+      case DOMAIN -> (rule.exception() ? domainExceptions : domainBans).add(rule.value(), rule);
+      case HOST -> {
+        // Hosts may be a million; only those that share a name with a port-limited one matter.
+        if (!rule.exception() && hostsWithPorts.contains(rule.value())) {
+          hostBans.add(rule.value(), rule);
+        }
+      }
+      case PATTERN -> {
+        if (rule.exception()) {
+          patternExceptions.add(rule.value().split("\\."));
+          patternExceptionRules.add(rule);
+        }
+      }
+      case NETWORK -> {
+        (rule.exception() ? networkExceptions : networkBans).add(rule.network(), rule);
+        prefixes(rule.network()).add(rule.network().prefixLength());
+      }
+    }
+  }
+
+  private TreeSet<Integer> prefixes(IpNetwork network) {
+    return network.address() instanceof Inet4Address ? v4Prefixes : v6Prefixes;
+  }
+
+  /** The broader ban that makes {@code ban} redundant, or {@code null}. */
+  private Rule shadowOf(Rule ban) {
+    return switch (ban.kind()) {
+      case DOMAIN -> {
+        Rule same = broaderSameEntry(domainBans, ban.value(), ban);
+        yield same != null ? same : underDomain(parent(ban.value()), ban);
+      }
+      case HOST -> {
+        Rule same = broaderSameEntry(hostBans, ban.value(), ban);
+        if (same != null) {
+          yield same;
+        }
+        // a domain entry equal to the name is less specific than the host entry
+        Rule by = underDomain(ban.value(), ban);
+        // Without the host ban, a matching pattern exception would be next in precedence.
+        yield by == null || matchesPatternException(ban.value().split("\\."), ban) ? null : by;
+      }
+      case PATTERN -> underDomainForPattern(ban);
+      case NETWORK -> insideNetwork(ban);
+    };
+  }
+
+  /**
+   * Walks from {@code name} up through its parents: the first domain exception on the way that
+   * applies on the ban's ports ends the search, the first domain ban that covers it is the answer.
+   */
+  private Rule underDomain(String name, Rule ban) {
+    for (String s = name; s != null; s = parent(s)) {
+      if (domainExceptions.find(s, e -> portsOverlap(e.ports(), ban.ports())) != null) {
+        return null;
+      }
+      Rule by = domainBans.find(s, a -> covers(a, ban));
+      if (by != null) {
+        return by;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A pattern such as {@code *.forum.example.org} lies under the domains its fixed tail lies under.
+   * Any pattern exception it overlaps, or domain exception at or under the broader domain that
+   * reaches one of its names, would decide some of its names without it.
+   */
+  private Rule underDomainForPattern(Rule ban) {
+    String[] labels = ban.value().split("\\.");
+    int star = labels.length - 1;
+    while (star >= 0 && !labels[star].equals("*")) {
+      star--;
+    }
+    if (star == labels.length - 1) {
+      return null;
+    }
+    if (matchesPatternException(labels, ban)) {
+      return null;
+    }
+    List<String> reaching = new ArrayList<>();
+    domainExceptions.forEach(
+        (name, rules) -> {
+          String[] domain = name.split("\\.");
+          if (labels.length >= domain.length
+              && fits(labels, domain)
+              && rules.stream().anyMatch(e -> portsOverlap(e.ports(), ban.ports()))) {
+            reaching.add(name);
+          }
+        });
+    String tail = String.join(".", List.of(labels).subList(star + 1, labels.length));
+    for (String s = tail; s != null; s = parent(s)) {
+      for (String e : reaching) {
+        if (e.equals(s) || e.endsWith("." + s)) {
+          return null;
+        }
+      }
+      Rule by = domainBans.find(s, a -> covers(a, ban));
+      if (by != null) {
+        return by;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Probes the ban's network at each shorter prefix length that occurs, longest first; a network
+   * exception on the way ends the search, as a domain exception does for names.
+   */
+  private Rule insideNetwork(Rule ban) {
+    IpNetwork network = ban.network();
+    Rule same = broaderSameEntry(networkBans, network, ban);
+    if (same != null) {
+      return same;
+    }
+    byte[] bytes = network.address().getAddress();
+    for (int prefix : prefixes(network).tailSet(network.prefixLength() - 1)) {
+      InetAddress address = address(masked(bytes, prefix));
+      if (address.getAddress().length != bytes.length) {
+        // an IPv6 prefix that reads as IPv4-mapped: such networks are kept as IPv4 ones
+        continue;
+      }
+      IpNetwork wider = new IpNetwork(address, prefix);
+      if (networkExceptions.find(wider, e -> portsOverlap(e.ports(), ban.ports())) != null) {
+        return null;
+      }
+      Rule by = networkBans.find(wider, a -> covers(a, ban));
+      if (by != null) {
+        return by;
+      }
+    }
+    return null;
+  }
+
+  /** Whether a pattern exception overlaps the labels (a name or a pattern) on the ban's ports. */
+  private boolean matchesPatternException(String[] labels, Rule ban) {
+    for (int i = 0; i < patternExceptions.size(); i++) {
+      String[] pattern = patternExceptions.get(i);
+      if (pattern.length == labels.length
+          && fits(pattern, labels)
+          && portsOverlap(patternExceptionRules.get(i).ports(), ban.ports())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A ban with the same kind and value on strictly more ports (equal ports is a duplicate). */
+  private <K> Rule broaderSameEntry(Index<K> index, K key, Rule ban) {
+    if (ban.ports().isAll()) {
+      return null;
+    }
+    return index.find(
+        key, other -> other != ban && !other.ports().equals(ban.ports()) && covers(other, ban));
+  }
+
+  /** Whether {@code wider} applies on every port and every day that {@code ban} does. */
+  private boolean covers(Rule wider, Rule ban) {
+    return portsCover(wider.ports(), ban.ports())
+        && wider.activeOn(today)
+        && (wider.expires() == null
+            || (ban.expires() != null && !wider.expires().isBefore(ban.expires())));
+  }
+
+  private static boolean portsCover(Ports wider, Ports narrower) {
+    if (wider.isAll()) {
+      return true;
+    }
+    if (narrower.isAll()) {
+      return false;
+    }
+    for (int port : narrower.toArray()) {
+      if (!wider.contains(port)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] masked(byte[] bytes, int prefix) {
+    byte[] result = bytes.clone();
+    for (int i = 0; i < result.length; i++) {
+      int keep = Math.max(0, Math.min(8, prefix - 8 * i));
+      result[i] &= (byte) (0xff << (8 - keep));
+    }
+    return result;
+  }
+
+  private static InetAddress address(byte[] bytes) {
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("4 or 16 bytes are always an address", e);
+    }
+  }
+
+  private void warn(Rule ban, Rule by) {
+    Source where = ban.source();
+    int[] count = perFile.computeIfAbsent(where.file(), f -> new int[1]);
+    if (++count[0] > MAX_WARNINGS_PER_FILE) {
+      firstUnlisted.putIfAbsent(where.file(), where);
+      return;
+    }
+    warnings.add(
+        where,
+        describe(ban)
+            + " is shadowed by "
+            + describe(by)
+            + " at "
+            + by.source().file()
+            + ":"
+            + by.source().line()
+            + ", which already refuses all it covers, so it never decides anything");
+  }
+
+  private static String describe(Rule rule) {
+    return rule.kind().key()
+        + " "
+        + rule.value()
+        + (rule.ports().isAll() ? "" : " ports " + rule.ports());
+  }
+
+  /**
+   * Rules by key. Nearly every key has one rule, so the first sits in the map itself and only the
+   * rare repeats get a list: a million one-element lists would cost more than the analysis.
+   */
+  private static final class Index<K> {
+    private final Map<K, Rule> first;
+    private final Map<K, List<Rule>> more = new HashMap<>();
+
+    Index(int expected) {
+      first = new HashMap<>((int) (expected / 0.75f) + 1);
+    }
+
+    void add(K key, Rule rule) {
+      if (first.putIfAbsent(key, rule) != null) {
+        more.computeIfAbsent(key, k -> new ArrayList<>(1)).add(rule);
+      }
+    }
+
+    /** The first rule under the key that passes the test, in file order, or {@code null}. */
+    Rule find(K key, Predicate<Rule> test) {
+      Rule rule = first.get(key);
+      if (rule == null) {
+        return null;
+      }
+      if (test.test(rule)) {
+        return rule;
+      }
+      List<Rule> rest = more.get(key);
+      if (rest != null) {
+        for (Rule other : rest) {
+          if (test.test(other)) {
+            return other;
+          }
+        }
+      }
+      return null;
+    }
+
+    /** Every key with its rules; for the few exceptions only. */
+    void forEach(BiConsumer<K, List<Rule>> action) {
+      first.forEach(
+          (key, rule) -> {
+            List<Rule> all = new ArrayList<>();
+            all.add(rule);
+            all.addAll(more.getOrDefault(key, List.of()));
+            action.accept(key, all);
+          });
+    }
+  }
+
+  /** Adds the counts of shadowed bans that were not listed one by one. */
+  private void finish() {
+    firstUnlisted.forEach(
+        (file, where) ->
+            warnings.add(
+                where,
+                (perFile.get(file)[0] - MAX_WARNINGS_PER_FILE)
+                    + " more shadowed bans in this file from this line on are not listed"));
+  }
+}

@@ -1,0 +1,229 @@
+package org.exitfilter.match;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.TreeSet;
+import org.exitfilter.config.Rule;
+import org.exitfilter.net.IpNetwork;
+
+/**
+ * The network entries of one address family, found by hashing: the table is keyed by prefix length
+ * and masked address, and a lookup probes it once per prefix length that some entry uses, longest
+ * first, so it costs at most 33 (IPv4) or 129 (IPv6) probes however many entries there are, and a
+ * handful in practice.
+ *
+ * <p>Addresses are held as 128 bits in two {@code long}s, an IPv4 address in the top 32 bits, so
+ * that one implementation serves both families. Like names, entries read from lists keep only their
+ * bits, line and template (see {@link Templates}).
+ */
+final class NetworkIndex {
+  private static final int CONTINUES = 1;
+  private static final int ALL_PORTS = 2;
+  private static final int TEMPLATE_SHIFT = 2;
+
+  private final int bits;
+  private final int[] lengthsLongestFirst;
+  private final long[] slots;
+  private final int mask;
+  private final long[] high;
+  private final long[] low;
+  private final int[] prefix;
+  private final int[] meta;
+  private final int[] lines;
+  private final Verdict[] verdicts;
+  private final Templates templates;
+
+  private NetworkIndex(
+      int bits,
+      int[] lengthsLongestFirst,
+      GroupTable table,
+      long[] high,
+      long[] low,
+      int[] prefix,
+      int[] meta,
+      int[] lines,
+      Verdict[] verdicts,
+      Templates templates) {
+    this.bits = bits;
+    this.lengthsLongestFirst = lengthsLongestFirst;
+    this.slots = table.slots;
+    this.mask = table.mask;
+    this.high = high;
+    this.low = low;
+    this.prefix = prefix;
+    this.meta = meta;
+    this.lines = lines;
+    this.verdicts = verdicts;
+    this.templates = templates;
+  }
+
+  /**
+   * Indexes network rules of one family.
+   *
+   * @param bits 32 for IPv4, 128 for IPv6
+   * @param rules the rules of that family, exceptions first, each kind in file order
+   * @param templateIds the template of each rule
+   */
+  static NetworkIndex build(int bits, List<Rule> rules, int[] templateIds, Templates templates) {
+    int n = rules.size();
+    long[] highs = new long[n];
+    long[] lows = new long[n];
+    int[] prefixes = new int[n];
+    long[] hashes = new long[n];
+    TreeSet<Integer> lengths = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      Rule rule = rules.get(i);
+      byte[] address = rule.network().address().getAddress();
+      int length = prefixLength(rule.network());
+      if (address.length * 8 != bits || length < 0 || length > bits) {
+        throw new IllegalArgumentException("bad network in " + rule.describe());
+      }
+      // IpNetwork promises cleared host bits; clear them anyway, a stray bit would never match.
+      highs[i] = maskHigh(word(address, 0), length);
+      lows[i] = maskLow(word(address, 8), length);
+      prefixes[i] = length;
+      hashes[i] = hash(highs[i], lows[i], length);
+      lengths.add(length);
+    }
+    GroupTable table =
+        GroupTable.build(
+            hashes,
+            (a, b) -> highs[a] == highs[b] && lows[a] == lows[b] && prefixes[a] == prefixes[b]);
+    long[] high = new long[n];
+    long[] low = new long[n];
+    int[] prefix = new int[n];
+    int[] meta = new int[n];
+    int[] lines = new int[n];
+    Verdict[] verdicts = new Verdict[n];
+    for (int position = 0; position < n; position++) {
+      int i = table.order[position];
+      high[position] = highs[i];
+      low[position] = lows[i];
+      prefix[position] = prefixes[i];
+      meta[position] =
+          templateIds[i] << TEMPLATE_SHIFT
+              | (table.continues[position] ? CONTINUES : 0)
+              | (rules.get(i).ports().isAll() ? ALL_PORTS : 0);
+      lines[position] = rules.get(i).source().line();
+      verdicts[position] = templates.precomputed(templateIds[i]);
+    }
+    int[] longestFirst = lengths.descendingSet().stream().mapToInt(Integer::intValue).toArray();
+    return new NetworkIndex(
+        bits, longestFirst, table, high, low, prefix, meta, lines, verdicts, templates);
+  }
+
+  /**
+   * The verdict of the longest matching network that applies to the port (an exception before a ban
+   * of the same network, then file order), or {@code null}.
+   *
+   * @param address the address bytes, 4 or 16 matching this index
+   */
+  Verdict find(byte[] address, int port) {
+    if (lengthsLongestFirst.length == 0) {
+      return null;
+    }
+    long addressHigh = word(address, 0);
+    long addressLow = word(address, 8);
+    for (int length : lengthsLongestFirst) {
+      long h = maskHigh(addressHigh, length);
+      long l = maskLow(addressLow, length);
+      long mixed = hash(h, l, length);
+      int tag = GroupTable.tag(mixed);
+      for (int s = GroupTable.firstSlot(mixed, mask); ; s = (s + 1) & mask) {
+        long slot = slots[s];
+        if (slot == 0) {
+          break;
+        }
+        int entry = GroupTable.entry(slot);
+        if (GroupTable.tagMatches(slot, tag)
+            && high[entry] == h
+            && low[entry] == l
+            && prefix[entry] == length) {
+          Verdict found = firstApplying(entry, port);
+          if (found != null) {
+            return found;
+          }
+          break;
+        }
+      }
+    }
+    return null;
+  }
+
+  int size() {
+    return meta.length;
+  }
+
+  int bits() {
+    return bits;
+  }
+
+  private Verdict firstApplying(int entry, int port) {
+    for (int e = entry; ; e++) {
+      int m = meta[e];
+      if ((m & ALL_PORTS) != 0 || templates.ports(m >>> TEMPLATE_SHIFT).contains(port)) {
+        return verdict(e);
+      }
+      if ((m & CONTINUES) == 0) {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * The prefix length in the address's own family. Java turns {@code ::ffff:a.b.c.d} into an IPv4
+   * address, so an IPv4-mapped network such as {@code ::ffff:192.0.2.0/120} arrives with an IPv4
+   * address and an IPv6 length; it means the IPv4 network {@code 192.0.2.0/24}.
+   */
+  static int prefixLength(IpNetwork network) {
+    int length = network.prefixLength();
+    return network.address() instanceof Inet4Address && length >= 96 ? length - 96 : length;
+  }
+
+  /** The verdict of an entry; built on first use for entries of shared templates. */
+  private Verdict verdict(int entry) {
+    Verdict verdict = verdicts[entry];
+    if (verdict == null) {
+      // Racing threads may each build one; they are equal and fully immutable (final fields).
+      verdict = templates.rebuild(meta[entry] >>> TEMPLATE_SHIFT, network(entry), lines[entry]);
+      verdicts[entry] = verdict;
+    }
+    return verdict;
+  }
+
+  private IpNetwork network(int entry) {
+    byte[] address = new byte[bits / 8];
+    for (int i = 0; i < address.length; i++) {
+      long word = i < 8 ? high[entry] : low[entry];
+      address[i] = (byte) (word >>> (56 - 8 * (i % 8)));
+    }
+    try {
+      return new IpNetwork(InetAddress.getByAddress(address), prefix[entry]);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("4 or 16 bytes", e);
+    }
+  }
+
+  private static long hash(long high, long low, int length) {
+    return NameHash.mix(high ^ NameHash.mix(low + length));
+  }
+
+  /** Eight bytes from {@code from}, big-endian; bytes past the end read as 0 (IPv4). */
+  private static long word(byte[] address, int from) {
+    long word = 0;
+    for (int i = from; i < from + 8; i++) {
+      word = word << 8 | (i < address.length ? address[i] & 0xFF : 0);
+    }
+    return word;
+  }
+
+  private static long maskHigh(long high, int length) {
+    return length == 0 ? 0 : length >= 64 ? high : high & (-1L << (64 - length));
+  }
+
+  private static long maskLow(long low, int length) {
+    return length <= 64 ? 0 : low & (-1L << (128 - length));
+  }
+}

@@ -1,0 +1,328 @@
+package org.exitfilter.match;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.exitfilter.config.Rule;
+
+/**
+ * The pattern entries ({@code *.cdn.example.org}, {@code www.*.example}), grouped by shape: a shape
+ * is a label count and the positions of the {@code *} labels. A pattern can only match a name with
+ * as many labels, so a lookup looks at the shapes of the name's label count alone (none, usually)
+ * and, for each, hashes the name's labels outside the {@code *} positions and probes one table,
+ * fewest {@code *} first: the first shape count that matches decides.
+ */
+final class PatternIndex {
+  private static final int CONTINUES = 1;
+  private static final int ALL_PORTS = 2;
+  private static final int EXCEPTION = 4;
+  private static final int TEMPLATE_SHIFT = 3;
+
+  /** Shapes by label count, fewest {@code *} first; {@code null} where there are none. */
+  private final Shape[][] shapesByLabels;
+
+  private final long[] slots;
+  private final int mask;
+  private final byte[] keys;
+  private final int[] keyStart;
+  private final int[] meta;
+  private final int[] shapeOf;
+  private final int[] order;
+  private final int[] lines;
+  private final Verdict[] verdicts;
+  private final Templates templates;
+
+  /**
+   * One shape.
+   *
+   * @param id distinguishes shapes in the shared table
+   * @param labels the number of labels
+   * @param stars the number of {@code *} labels
+   * @param starsFromRight the positions of the {@code *} labels, counted from the last label (0)
+   */
+  private record Shape(int id, int labels, int stars, int[] starsFromRight) {}
+
+  private PatternIndex(
+      Shape[][] shapesByLabels,
+      GroupTable table,
+      byte[] keys,
+      int[] keyStart,
+      int[] meta,
+      int[] shapeOf,
+      int[] order,
+      int[] lines,
+      Verdict[] verdicts,
+      Templates templates) {
+    this.shapesByLabels = shapesByLabels;
+    this.slots = table.slots;
+    this.mask = table.mask;
+    this.keys = keys;
+    this.keyStart = keyStart;
+    this.meta = meta;
+    this.shapeOf = shapeOf;
+    this.order = order;
+    this.lines = lines;
+    this.verdicts = verdicts;
+    this.templates = templates;
+  }
+
+  /**
+   * Indexes pattern rules.
+   *
+   * @param rules the rules, exceptions first, each kind in file order
+   * @param fileOrder each rule's position among the bans or among the exceptions
+   * @param templateIds the template of each rule
+   */
+  static PatternIndex build(
+      List<Rule> rules, int[] fileOrder, int[] templateIds, Templates templates) {
+    int n = rules.size();
+    Map<String, Shape> shapes = new HashMap<>();
+    Shape[] shapeOfRule = new Shape[n];
+    long[] hashes = new long[n];
+    long totalChars = 0;
+    int maxLabels = 0;
+    for (int i = 0; i < n; i++) {
+      Rule rule = rules.get(i);
+      NameIndex.checkNormalized(rule);
+      String[] labels = rule.value().split("\\.", -1);
+      StringBuilder shapeKey = new StringBuilder().append(labels.length).append(':');
+      StringBuilder fixed = new StringBuilder();
+      List<Integer> stars = new ArrayList<>();
+      for (int fromRight = 0; fromRight < labels.length; fromRight++) {
+        String label = labels[labels.length - 1 - fromRight];
+        if (label.equals("*")) {
+          stars.add(fromRight);
+          shapeKey.append(fromRight).append(',');
+        } else {
+          // Built reversed, then turned around: the labels outside the stars, joined by dots.
+          if (fixed.length() > 0) {
+            fixed.append('.');
+          }
+          fixed.append(new StringBuilder(label).reverse());
+        }
+      }
+      Shape shape =
+          shapes.computeIfAbsent(
+              shapeKey.toString(),
+              k ->
+                  new Shape(
+                      shapes.size(),
+                      labels.length,
+                      stars.size(),
+                      stars.stream().mapToInt(Integer::intValue).toArray()));
+      shapeOfRule[i] = shape;
+      hashes[i] = mixed(NameHash.of(fixed.reverse()), shape);
+      totalChars += rule.value().length();
+      maxLabels = Math.max(maxLabels, labels.length);
+    }
+    GroupTable table =
+        GroupTable.build(hashes, (a, b) -> rules.get(a).value().equals(rules.get(b).value()));
+
+    byte[] keys = new byte[Math.toIntExact(totalChars)];
+    int[] keyStart = new int[n + 1];
+    int[] meta = new int[n];
+    int[] shapeOf = new int[n];
+    int[] order = new int[n];
+    int[] lines = new int[n];
+    Verdict[] verdicts = new Verdict[n];
+    int at = 0;
+    for (int position = 0; position < n; position++) {
+      int i = table.order[position];
+      Rule rule = rules.get(i);
+      String value = rule.value();
+      keyStart[position] = at;
+      for (int c = 0; c < value.length(); c++) {
+        keys[at++] = (byte) value.charAt(c);
+      }
+      meta[position] =
+          templateIds[i] << TEMPLATE_SHIFT
+              | (table.continues[position] ? CONTINUES : 0)
+              | (rule.ports().isAll() ? ALL_PORTS : 0)
+              | (rule.exception() ? EXCEPTION : 0);
+      shapeOf[position] = shapeOfRule[i].id();
+      order[position] = fileOrder[i];
+      lines[position] = rule.source().line();
+      verdicts[position] = templates.precomputed(templateIds[i]);
+    }
+    keyStart[n] = at;
+
+    Shape[][] shapesByLabels = new Shape[n == 0 ? 0 : maxLabels + 1][];
+    for (Shape shape : shapes.values()) {
+      int labels = shape.labels();
+      Shape[] known = shapesByLabels[labels];
+      Shape[] grown = known == null ? new Shape[1] : Arrays.copyOf(known, known.length + 1);
+      grown[grown.length - 1] = shape;
+      Arrays.sort(grown, Comparator.comparingInt(Shape::stars).thenComparingInt(Shape::id));
+      shapesByLabels[labels] = grown;
+    }
+    return new PatternIndex(
+        shapesByLabels, table, keys, keyStart, meta, shapeOf, order, lines, verdicts, templates);
+  }
+
+  /**
+   * The pattern entry that decides for a name, or -1: among the patterns with the fewest {@code *}
+   * that match and apply to the port, an exception before a ban, then the first in file order.
+   */
+  int find(String name, int port) {
+    if (shapesByLabels.length == 0) {
+      return -1;
+    }
+    int labels = NameIndex.labelCount(name);
+    if (labels >= shapesByLabels.length || shapesByLabels[labels] == null) {
+      return -1;
+    }
+    int best = -1;
+    int bestStars = 0;
+    for (Shape shape : shapesByLabels[labels]) {
+      if (best >= 0 && shape.stars() > bestStars) {
+        break;
+      }
+      int entry = probe(shape, name);
+      if (entry >= 0) {
+        int found = firstApplying(entry, port);
+        if (found >= 0 && (best < 0 || precedes(found, best))) {
+          best = found;
+          bestStars = shape.stars();
+        }
+      }
+    }
+    return best;
+  }
+
+  /** The verdict of an entry; built on first use for entries of shared templates. */
+  Verdict verdict(int entry) {
+    Verdict verdict = verdicts[entry];
+    if (verdict == null) {
+      int start = keyStart[entry];
+      String value =
+          new String(keys, start, keyStart[entry + 1] - start, StandardCharsets.ISO_8859_1);
+      verdict = templates.rebuild(meta[entry] >>> TEMPLATE_SHIFT, value, lines[entry]);
+      verdicts[entry] = verdict;
+    }
+    return verdict;
+  }
+
+  int size() {
+    return meta.length;
+  }
+
+  private boolean precedes(int a, int b) {
+    boolean exceptionA = (meta[a] & EXCEPTION) != 0;
+    boolean exceptionB = (meta[b] & EXCEPTION) != 0;
+    return exceptionA != exceptionB ? exceptionA : order[a] < order[b];
+  }
+
+  private int firstApplying(int entry, int port) {
+    for (int e = entry; ; e++) {
+      int m = meta[e];
+      if ((m & ALL_PORTS) != 0 || templates.ports(m >>> TEMPLATE_SHIFT).contains(port)) {
+        return e;
+      }
+      if ((m & CONTINUES) == 0) {
+        return -1;
+      }
+    }
+  }
+
+  /** The first entry of the group of this shape whose fixed labels are the name's, or -1. */
+  private int probe(Shape shape, String name) {
+    long mixed = mixed(fixedLabelsHash(shape, name), shape);
+    int tag = GroupTable.tag(mixed);
+    for (int s = GroupTable.firstSlot(mixed, mask); ; s = (s + 1) & mask) {
+      long slot = slots[s];
+      if (slot == 0) {
+        return -1;
+      }
+      if (GroupTable.tagMatches(slot, tag)) {
+        int entry = GroupTable.entry(slot);
+        if (shapeOf[entry] == shape.id() && matches(entry, name)) {
+          return entry;
+        }
+      }
+    }
+  }
+
+  /**
+   * The hash of the name's labels outside the shape's {@code *} positions, joined by dots, as
+   * {@link NameHash#of} computes it for the same text; walked from the right like the text.
+   */
+  private static long fixedLabelsHash(Shape shape, String name) {
+    int[] stars = shape.starsFromRight();
+    int nextStar = 0;
+    int label = 0;
+    boolean star = stars.length > 0 && stars[0] == 0;
+    boolean inLabel = false;
+    boolean anyFixed = false;
+    long hash = 0;
+    for (int i = name.length() - 1; i >= 0; i--) {
+      char c = name.charAt(i);
+      if (c == '.') {
+        label++;
+        if (star) {
+          nextStar++;
+        }
+        star = nextStar < stars.length && stars[nextStar] == label;
+        inLabel = false;
+      } else if (!star) {
+        if (!inLabel) {
+          if (anyFixed) {
+            hash = NameHash.step(hash, '.');
+          }
+          inLabel = true;
+          anyFixed = true;
+        }
+        hash = NameHash.step(hash, c);
+      }
+    }
+    return hash;
+  }
+
+  private static long mixed(long hash, Shape shape) {
+    return NameHash.mix(hash + (shape.id() + 1L) * NameHash.MULTIPLIER);
+  }
+
+  /** Whether the stored pattern matches the name label by label ({@code *} is any one label). */
+  private boolean matches(int entry, String name) {
+    int p = keyStart[entry];
+    int patternEnd = keyStart[entry + 1];
+    int i = 0;
+    int length = name.length();
+    while (true) {
+      int labelEnd = p;
+      while (labelEnd < patternEnd && keys[labelEnd] != '.') {
+        labelEnd++;
+      }
+      int nameEnd = name.indexOf('.', i);
+      if (nameEnd < 0) {
+        nameEnd = length;
+      }
+      boolean star = labelEnd - p == 1 && keys[p] == '*';
+      if (!star && !regionEquals(p, labelEnd, name, i, nameEnd)) {
+        return false;
+      }
+      boolean patternDone = labelEnd == patternEnd;
+      boolean nameDone = nameEnd == length;
+      if (patternDone || nameDone) {
+        return patternDone && nameDone;
+      }
+      p = labelEnd + 1;
+      i = nameEnd + 1;
+    }
+  }
+
+  private boolean regionEquals(int from, int to, String name, int nameFrom, int nameTo) {
+    if (to - from != nameTo - nameFrom) {
+      return false;
+    }
+    for (int k = 0; k < to - from; k++) {
+      if ((keys[from + k] & 0xFF) != name.charAt(nameFrom + k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,370 @@
+package org.exitfilter.match;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.exitfilter.config.RuleKind.DOMAIN;
+import static org.exitfilter.config.RuleKind.HOST;
+import static org.exitfilter.config.RuleKind.NETWORK;
+import static org.exitfilter.config.RuleKind.PATTERN;
+import static org.exitfilter.match.TestLists.address;
+import static org.exitfilter.match.TestLists.list;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import org.exitfilter.config.Blocklist;
+import org.exitfilter.config.Ports;
+import org.exitfilter.config.Source;
+import org.exitfilter.match.Matchers.CacheMode;
+import org.exitfilter.match.Verdict.Decision;
+import org.exitfilter.net.Host;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The matching rules by example; every example runs with and without the cache. */
+class MatcherTest {
+  private static final LocalDate DAY = LocalDate.of(2026, 11, 25);
+
+  private static Matcher compile(TestLists list, CacheMode mode) {
+    return Matchers.compile(list.build(), DAY, mode);
+  }
+
+  private static Decision decide(Matcher matcher, String name) {
+    return decide(matcher, name, 443);
+  }
+
+  private static Decision decide(Matcher matcher, String name, int port) {
+    // Twice, so that a cached matcher also answers from its cache.
+    Verdict first = matcher.check(new Host.Name(name), port);
+    Verdict second = matcher.check(new Host.Name(name), port);
+    assertThat(second).as("the same verdict on a repeated lookup").isSameAs(first);
+    return first.decision();
+  }
+
+  private static Decision decide(Matcher matcher, InetAddress address) {
+    return matcher.check(address, 443).decision();
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void domainCoversItselfAndNamesBelowItAtALabelBoundary(CacheMode mode) {
+    Matcher matcher = compile(list().ban(DOMAIN, "example.org"), mode);
+
+    assertThat(decide(matcher, "example.org")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "www.example.org")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "a.b.c.example.org")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "badexample.org")).isEqualTo(Decision.NO_MATCH);
+    assertThat(decide(matcher, "example.org.evil")).isEqualTo(Decision.NO_MATCH);
+    assertThat(decide(matcher, "org")).isEqualTo(Decision.NO_MATCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void hostCoversExactlyOneName(CacheMode mode) {
+    Matcher matcher = compile(list().ban(HOST, "www.example.org"), mode);
+
+    assertThat(decide(matcher, "www.example.org")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "a.www.example.org")).isEqualTo(Decision.NO_MATCH);
+    assertThat(decide(matcher, "example.org")).isEqualTo(Decision.NO_MATCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void patternStarStandsForExactlyOneWholeLabel(CacheMode mode) {
+    Matcher matcher = compile(list().ban(PATTERN, "*.cdn.example.org"), mode);
+
+    assertThat(decide(matcher, "x.cdn.example.org")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "xn--bcher-kva.cdn.example.org")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "cdn.example.org")).isEqualTo(Decision.NO_MATCH);
+    assertThat(decide(matcher, "a.b.cdn.example.org")).isEqualTo(Decision.NO_MATCH);
+    assertThat(decide(matcher, "x.cdn.example.com")).isEqualTo(Decision.NO_MATCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void starsMayStandInTheMiddleAndSeveralTimes(CacheMode mode) {
+    Matcher matcher = compile(list().ban(PATTERN, "www.*.*.example"), mode);
+
+    assertThat(decide(matcher, "www.a.b.example")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "web.a.b.example")).isEqualTo(Decision.NO_MATCH);
+    assertThat(decide(matcher, "www.a.example")).isEqualTo(Decision.NO_MATCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void hostExceptionInsideBannedDomainIsExempt(CacheMode mode) {
+    Matcher matcher =
+        compile(list().ban(DOMAIN, "example.org").except(HOST, "status.example.org"), mode);
+
+    assertThat(decide(matcher, "status.example.org")).isEqualTo(Decision.EXEMPT);
+    assertThat(decide(matcher, "www.example.org")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "x.status.example.org"))
+        .as("a host exception does not reach below its name")
+        .isEqualTo(Decision.BLOCK);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void bannedHostBeatsExemptDomainAroundIt(CacheMode mode) {
+    Matcher matcher =
+        compile(
+            list().ban(HOST, "api.status.example.org").except(DOMAIN, "status.example.org"), mode);
+
+    assertThat(decide(matcher, "api.status.example.org")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "x.status.example.org")).isEqualTo(Decision.EXEMPT);
+    assertThat(decide(matcher, "status.example.org")).isEqualTo(Decision.EXEMPT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void longerDomainBeatsShorterOne(CacheMode mode) {
+    Matcher matcher =
+        compile(list().except(DOMAIN, "example.org").ban(DOMAIN, "ads.example.org"), mode);
+
+    assertThat(decide(matcher, "x.ads.example.org")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "www.example.org")).isEqualTo(Decision.EXEMPT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void patternBeatsAnyDomainAndHostBeatsPattern(CacheMode mode) {
+    Matcher matcher =
+        compile(
+            list()
+                .ban(DOMAIN, "x.cdn.example.org")
+                .except(PATTERN, "*.cdn.example.org")
+                .ban(HOST, "y.cdn.example.org"),
+            mode);
+
+    assertThat(decide(matcher, "x.cdn.example.org"))
+        .as("the pattern decides even against a domain equal to the name")
+        .isEqualTo(Decision.EXEMPT);
+    assertThat(decide(matcher, "y.cdn.example.org")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "a.x.cdn.example.org"))
+        .as("the pattern does not match five labels; the domain does")
+        .isEqualTo(Decision.BLOCK);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void patternWithFewerStarsBeatsPatternWithMore(CacheMode mode) {
+    Matcher matcher =
+        compile(list().ban(PATTERN, "*.*.example.org").except(PATTERN, "*.b.example.org"), mode);
+
+    assertThat(decide(matcher, "a.b.example.org")).isEqualTo(Decision.EXEMPT);
+    assertThat(decide(matcher, "a.c.example.org")).isEqualTo(Decision.BLOCK);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void exceptionWinsATieOfSpecificity(CacheMode mode) {
+    Matcher matcher =
+        compile(
+            list()
+                .ban(DOMAIN, "example.org")
+                .except(DOMAIN, "example.org")
+                .ban(PATTERN, "*.b.example")
+                .except(PATTERN, "a.*.example"),
+            mode);
+
+    assertThat(decide(matcher, "www.example.org")).isEqualTo(Decision.EXEMPT);
+    assertThat(decide(matcher, "a.b.example"))
+        .as("two different patterns with one star each tie")
+        .isEqualTo(Decision.EXEMPT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void firstOfTiedBansInFileOrderDecides(CacheMode mode) {
+    Blocklist blocklist =
+        list()
+            .ban(PATTERN, "*.b.example")
+            .ban(PATTERN, "a.*.example")
+            .ban(HOST, "h.example")
+            .ban(HOST, "h.example")
+            .build();
+    Matcher matcher = Matchers.compile(blocklist, DAY, mode);
+
+    assertThat(matcher.check(new Host.Name("a.b.example"), 443).rule())
+        .isSameAs(blocklist.bans().get(0));
+    assertThat(matcher.check(new Host.Name("h.example"), 443).rule())
+        .isSameAs(blocklist.bans().get(2));
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void entryLimitedToPortsAppliesOnThosePortsOnly(CacheMode mode) {
+    Matcher matcher =
+        compile(
+            list()
+                .ban(DOMAIN, "example.org", Ports.of(25, 465))
+                .except(HOST, "mx.example.org", Ports.of(25))
+                .ban(DOMAIN, "org", Ports.of(443)),
+            mode);
+
+    assertThat(decide(matcher, "www.example.org", 25)).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "mx.example.org", 25)).isEqualTo(Decision.EXEMPT);
+    assertThat(decide(matcher, "mx.example.org", 465)).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "www.example.org", 443))
+        .as("the longer domain does not apply on 443, so the shorter one decides")
+        .isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, "www.example.org", 80)).isEqualTo(Decision.NO_MATCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void expiredEntriesAreLeftOutAndExpiryDayIsIncluded(CacheMode mode) {
+    TestLists list =
+        list()
+            .add(DOMAIN, "yesterday.example", false, Ports.ALL, DAY.minusDays(1))
+            .add(DOMAIN, "today.example", false, Ports.ALL, DAY)
+            .add(DOMAIN, "example", false, Ports.ALL, null)
+            .add(HOST, "www.example", true, Ports.ALL, DAY.minusDays(1));
+    Matcher matcher = compile(list, mode);
+
+    assertThat(matcher.day()).isEqualTo(DAY);
+    assertThat(matcher.check(new Host.Name("yesterday.example"), 443).rule().value())
+        .isEqualTo("example");
+    assertThat(matcher.check(new Host.Name("today.example"), 443).rule().value())
+        .isEqualTo("today.example");
+    assertThat(decide(matcher, "www.example")).isEqualTo(Decision.BLOCK);
+    assertThat(decide(Matchers.compile(list.build(), DAY.plusDays(1), mode), "today.example"))
+        .as("the day after, the entry has expired and the wider ban decides")
+        .isEqualTo(Decision.BLOCK);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void longestNetworkPrefixDecidesAndExceptionWinsATie(CacheMode mode) {
+    Matcher matcher =
+        compile(
+            list()
+                .ban(NETWORK, "203.0.113.0/24")
+                .except(NETWORK, "203.0.113.128/25")
+                .ban(NETWORK, "203.0.113.200")
+                .ban(NETWORK, "198.51.100.0/24")
+                .except(NETWORK, "198.51.100.0/24")
+                .ban(NETWORK, "2001:db8::/32")
+                .except(NETWORK, "2001:db8:1::/48"),
+            mode);
+
+    assertThat(decide(matcher, address("203.0.113.5"))).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, address("203.0.113.129"))).isEqualTo(Decision.EXEMPT);
+    assertThat(decide(matcher, address("203.0.113.200"))).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, address("198.51.100.7"))).isEqualTo(Decision.EXEMPT);
+    assertThat(decide(matcher, address("192.0.2.1"))).isEqualTo(Decision.NO_MATCH);
+    assertThat(decide(matcher, address("2001:db8:2::1"))).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, address("2001:db8:1::1"))).isEqualTo(Decision.EXEMPT);
+    assertThat(decide(matcher, address("2001:db9::1"))).isEqualTo(Decision.NO_MATCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void bannedIpv4RangeStaysBannedInEveryIpv6Spelling(CacheMode mode) throws UnknownHostException {
+    Matcher matcher =
+        compile(
+            list()
+                .ban(NETWORK, "203.0.113.0/24")
+                .except(NETWORK, "64:ff9b::/96")
+                .except(NETWORK, "::/8"),
+            mode);
+    byte[] mapped = new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, (byte) 203, 0, 113, 9};
+
+    assertThat(decide(matcher, address("64:ff9b::203.0.113.9")))
+        .as("NAT64: exempting the IPv6 prefix does not lift the IPv4 ban")
+        .isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, address("::203.0.113.9"))).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, address("::ffff:203.0.113.9")))
+        .as("Java turns IPv4-mapped into IPv4")
+        .isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, Inet6Address.getByAddress(null, mapped, -1)))
+        .as("an IPv4-mapped address kept as IPv6")
+        .isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, address("64:ff9b::192.0.2.1"))).isEqualTo(Decision.EXEMPT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void ipv4ExceptionExemptsItsIpv6SpellingsToo(CacheMode mode) {
+    Matcher matcher =
+        compile(list().ban(NETWORK, "203.0.113.0/24").except(NETWORK, "203.0.113.9/32"), mode);
+
+    assertThat(decide(matcher, address("64:ff9b::203.0.113.9"))).isEqualTo(Decision.EXEMPT);
+    assertThat(decide(matcher, address("64:ff9b::203.0.113.10"))).isEqualTo(Decision.BLOCK);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void addressesAreNotMatchedByNameEntriesNorNamesByNetworks(CacheMode mode) {
+    Matcher matcher = compile(list().ban(DOMAIN, "example.org").ban(NETWORK, "0.0.0.0/0"), mode);
+
+    assertThat(decide(matcher, address("192.0.2.1"))).isEqualTo(Decision.BLOCK);
+    assertThat(decide(matcher, address("2001:db8::1"))).isEqualTo(Decision.NO_MATCH);
+    assertThat(decide(matcher, "example.com")).isEqualTo(Decision.NO_MATCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void emptyListMatchesNothing(CacheMode mode) {
+    Matcher matcher = compile(list(), mode);
+
+    assertThat(decide(matcher, "example.org")).isEqualTo(Decision.NO_MATCH);
+    assertThat(decide(matcher, address("192.0.2.1"))).isEqualTo(Decision.NO_MATCH);
+    assertThat(decide(matcher, address("2001:db8::1"))).isEqualTo(Decision.NO_MATCH);
+    assertThat(matcher.check(new Host.Name("example.org"), 443)).isSameAs(Verdict.NO_MATCH);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void verdictNamesTheOriginalEntry(CacheMode mode) {
+    Blocklist blocklist = list().ban(DOMAIN, "example.org").except(NETWORK, "192.0.2.0/24").build();
+    Matcher matcher = Matchers.compile(blocklist, DAY, mode);
+
+    Verdict verdict = matcher.check(new Host.Name("www.example.org"), 80);
+    assertThat(verdict.rule()).isSameAs(blocklist.bans().get(0));
+    assertThat(matcher.check(new Host.Name("example.org"), 443))
+        .as("verdicts are made at compile time, not per lookup")
+        .isSameAs(verdict);
+    assertThat(matcher.check(address("192.0.2.1"), 443).rule())
+        .isSameAs(blocklist.exceptions().get(0));
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void entryReadFromListIsReportedEqualToTheLoadedOne(CacheMode mode) {
+    Path listFile = Path.of("conf/lists/ads.txt");
+    TestLists list = list();
+    for (int line = 1; line <= 3; line++) {
+      list.add(
+          TestLists.rule(
+              DOMAIN,
+              "ads" + line + ".example",
+              false,
+              Ports.ALL,
+              null,
+              "ads list",
+              new Source(listFile, line, 1)));
+    }
+    Blocklist blocklist = list.build();
+    Matcher matcher = Matchers.compile(blocklist, DAY, mode);
+
+    Verdict verdict = matcher.check(new Host.Name("x.ads2.example"), 443);
+    assertThat(verdict.rule()).isEqualTo(blocklist.bans().get(1));
+    assertThat(verdict.rule().describe()).isEqualTo("domain ads2.example (ads.txt:2)");
+    assertThat(matcher.check(new Host.Name("ads2.example"), 80))
+        .as("the verdict of a list entry is built once, then reused")
+        .isSameAs(verdict);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
+  void nameNotNormalizedIsRefusedAtCompile(CacheMode mode) {
+    TestLists list = list().ban(DOMAIN, "Example.org");
+
+    assertThatThrownBy(() -> compile(list, mode))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Example.org");
+  }
+}
