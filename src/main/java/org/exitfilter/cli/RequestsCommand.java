@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "requests",
     mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = {
       "Ban requests by email: import, verify, approve, reject, lift.",
       "Requests are kept one YAML file each in requests/ beside the blocklist."
@@ -91,8 +92,7 @@ public final class RequestsCommand implements Runnable {
       }
     }
 
-    abstract int run(BanRequests requests)
-        throws IOException, RequestException, ConfigException;
+    abstract int run(BanRequests requests) throws IOException, RequestException, ConfigException;
   }
 
   @Command(
@@ -122,20 +122,29 @@ public final class RequestsCommand implements Runnable {
           } else {
             added++;
             BanRequest r = result.request();
-            out().println(
-                r.id()
-                    + "  new  "
-                    + (r.candidates().isEmpty() ? "(no site named)" : String.join(", ", r.names()))
-                    + (r.attention().isEmpty() ? "" : "  [needs attention]")
-                    + "  ("
-                    + result.file()
-                    + ")");
+            out()
+                .println(
+                    r.id()
+                        + "  new  "
+                        + (r.candidates().isEmpty()
+                            ? "(no site named)"
+                            : String.join(", ", r.names()))
+                        + (r.attention().isEmpty() ? "" : "  [needs attention]")
+                        + "  ("
+                        + result.file()
+                        + ")");
           }
         }
       }
-      out().println(
-          added + " new, " + duplicates + " already imported, " + unreadable + " unreadable; in "
-              + requests.folder());
+      out()
+          .println(
+              added
+                  + " new, "
+                  + duplicates
+                  + " already imported, "
+                  + unreadable
+                  + " unreadable; in "
+                  + requests.folder());
       return unreadable > 0 ? ExitCodes.FAILURE : ExitCodes.OK;
     }
   }
@@ -210,14 +219,16 @@ public final class RequestsCommand implements Runnable {
     int run(BanRequests requests) throws IOException, RequestException, ConfigException {
       BanRequests.Verification v = requests.verify(id, domains);
       for (BanRequests.Check c : v.checks()) {
-        out().printf(
-            "  %-4s %-15s %s: %s%n",
-            c.passed() ? "ok" : "no", c.method().key(), c.name(), c.detail());
+        out()
+            .printf(
+                "  %-4s %-15s %s: %s%n",
+                c.passed() ? "ok" : "no", c.method().key(), c.name(), c.detail());
       }
-      out().println(
-          v.proved()
-              ? "request " + id + " is verified; next: approve " + id
-              : "no proof found; request " + id + " stays " + v.request().state().key());
+      out()
+          .println(
+              v.proved()
+                  ? "request " + id + " is verified; next: approve " + id
+                  : "no proof found; request " + id + " stays " + v.request().state().key());
       return v.proved() ? ExitCodes.OK : ExitCodes.BLOCKED;
     }
   }
@@ -248,24 +259,24 @@ public final class RequestsCommand implements Runnable {
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why; shown on the block page.")
     String reason;
 
-    @Option(
-        names = "--force",
-        description = "Ban even names no proof covers (recorded as forced).")
+    @Option(names = "--force", description = "Ban even names no proof covers (recorded as forced).")
     boolean force;
 
     @Override
     int run(BanRequests requests) throws IOException, RequestException, ConfigException {
       BanRequests.Approval a = requests.approve(id, domains, expires, reason, force);
-      out().println(
-          "banned "
-              + String.join(", ", a.names())
-              + " in "
-              + a.blocklist()
-              + ":"
-              + a.line()
-              + " (reference "
-              + id
-              + ")");
+      out()
+          .println(
+              "banned "
+                  + String.join(", ", a.names())
+                  + " in "
+                  + a.blocklist()
+                  + ":"
+                  + a.line()
+                  + " (reference "
+                  + id
+                  + ")");
+      a.warnings().forEach(w -> out().println("warning: " + w));
       if (!a.unproven().isEmpty()) {
         out().println("forced: no proof covers " + String.join(", ", a.unproven()));
       }
@@ -311,14 +322,18 @@ public final class RequestsCommand implements Runnable {
     int run(BanRequests requests) throws IOException, RequestException, ConfigException {
       BanRequests.Lifting l = requests.lift(id, why);
       if (!l.removed().isEmpty()) {
-        out().println(
-            "removed the ban on " + String.join(", ", l.removed()) + " from " + l.blocklist());
+        out()
+            .println(
+                "removed the ban on " + String.join(", ", l.removed()) + " from " + l.blocklist());
         out().println("a running proxy picks it up on its own (or on SIGHUP)");
       }
       if (!l.missing().isEmpty()) {
-        out().println(
-            "not in " + l.blocklist() + " any more (removed by hand?): "
-                + String.join(", ", l.missing()));
+        out()
+            .println(
+                "not in "
+                    + l.blocklist()
+                    + " any more (removed by hand?): "
+                    + String.join(", ", l.missing()));
       }
       out().println("request " + id + " lifted");
       return ExitCodes.OK;

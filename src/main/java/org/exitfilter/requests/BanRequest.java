@@ -3,6 +3,7 @@ package org.exitfilter.requests;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -208,7 +209,8 @@ public record BanRequest(
   public Proof proofFor(String name) {
     Proof best = null;
     for (Proof proof : proofs) {
-      if (proof.covers(name) && (best == null || (proof.method().strong() && !best.method().strong()))) {
+      if (proof.covers(name)
+          && (best == null || (proof.method().strong() && !best.method().strong()))) {
         best = proof;
       }
     }
@@ -218,30 +220,90 @@ public record BanRequest(
   /** A copy in another state, with one more history event. */
   BanRequest with(State newState, Event event) {
     return new BanRequest(
-        id, newState, imported, sender, senderName, forwardedFrom, sent, messageId, messageSha256,
-        subject, candidates, attention, token, proofs, banned, forced, append(history, event));
+        id,
+        newState,
+        imported,
+        sender,
+        senderName,
+        forwardedFrom,
+        sent,
+        messageId,
+        messageSha256,
+        subject,
+        candidates,
+        attention,
+        token,
+        proofs,
+        banned,
+        forced,
+        append(history, event));
   }
 
   BanRequest withCandidates(List<Candidate> newCandidates) {
     return new BanRequest(
-        id, state, imported, sender, senderName, forwardedFrom, sent, messageId, messageSha256,
-        subject, newCandidates, attention, token, proofs, banned, forced, history);
+        id,
+        state,
+        imported,
+        sender,
+        senderName,
+        forwardedFrom,
+        sent,
+        messageId,
+        messageSha256,
+        subject,
+        newCandidates,
+        attention,
+        token,
+        proofs,
+        banned,
+        forced,
+        history);
   }
 
   BanRequest withProofs(List<Proof> newProofs) {
     return new BanRequest(
-        id, state, imported, sender, senderName, forwardedFrom, sent, messageId, messageSha256,
-        subject, candidates, attention, token, newProofs, banned, forced, history);
+        id,
+        state,
+        imported,
+        sender,
+        senderName,
+        forwardedFrom,
+        sent,
+        messageId,
+        messageSha256,
+        subject,
+        candidates,
+        attention,
+        token,
+        newProofs,
+        banned,
+        forced,
+        history);
   }
 
   BanRequest withBans(List<String> newBanned, boolean newForced) {
     return new BanRequest(
-        id, state, imported, sender, senderName, forwardedFrom, sent, messageId, messageSha256,
-        subject, candidates, attention, token, proofs, newBanned, newForced, history);
+        id,
+        state,
+        imported,
+        sender,
+        senderName,
+        forwardedFrom,
+        sent,
+        messageId,
+        messageSha256,
+        subject,
+        candidates,
+        attention,
+        token,
+        proofs,
+        newBanned,
+        newForced,
+        history);
   }
 
   static <T> List<T> append(List<T> list, T item) {
-    List<T> copy = new java.util.ArrayList<>(list);
+    List<T> copy = new ArrayList<>(list);
     copy.add(item);
     return copy;
   }

@@ -30,14 +30,14 @@ import org.exitfilter.requests.BanRequest.State;
 
 /**
  * The ban-request workflow: requests arrive by mail, are recorded one YAML file each in the {@code
- * requests/} folder beside the blocklist, are verified (the owner proves control of the name),
- * and are approved into the blocklist, rejected, or lifted again. Every step is recorded in the
- * request's history; approve and lift edit the blocklist as text, validated before it is
- * replaced, so the running proxy picks the change up by its normal reload.
+ * requests/} folder beside the blocklist, are verified (the owner proves control of the name), and
+ * are approved into the blocklist, rejected, or lifted again. Every step is recorded in the
+ * request's history; approve and lift edit the blocklist as text, validated before it is replaced,
+ * so the running proxy picks the change up by its normal reload.
  *
- * <p>Nothing here logs; mail bodies are read only to find names in them and never stored.
- * Not thread-safe: one command at a time (files are replaced atomically, so a reader never sees
- * half of one).
+ * <p>Nothing here logs; mail bodies are read only to find names in them and never stored. Not
+ * thread-safe: one command at a time (files are replaced atomically, so a reader never sees half of
+ * one).
  */
 public final class BanRequests {
   private static final String DEFAULT_REASON = "The site's owner asked by email";
@@ -100,8 +100,7 @@ public final class BanRequests {
         results.add(new Imported(file, null, false, e.getMessage()));
         continue;
       }
-      BanRequest before =
-          mail.messageId() != null ? known.get("id:" + mail.messageId()) : null;
+      BanRequest before = mail.messageId() != null ? known.get("id:" + mail.messageId()) : null;
       if (before == null) {
         before = known.get("sha256:" + mail.sha256());
       }
@@ -260,9 +259,7 @@ public final class BanRequests {
     List<Check> checks = new ArrayList<>();
     try (Verifier verifier = new Verifier(config, httpPort, clock)) {
       for (Candidate candidate : targets) {
-        for (Verifier.Check c : verifier.check(request, candidate)) {
-          checks.add(new Check(c.name(), c.method(), c.passed(), c.detail()));
-        }
+        checks.addAll(verifier.check(request, candidate));
       }
     }
     Instant now = clock.instant();
@@ -279,7 +276,8 @@ public final class BanRequests {
     State state = proofs.isEmpty() ? State.PENDING : State.VERIFIED;
     String note =
         passed.isEmpty()
-            ? "no proof found for " + String.join(", ", targets.stream().map(Candidate::name).toList())
+            ? "no proof found for "
+                + String.join(", ", targets.stream().map(Candidate::name).toList())
             : "proved by " + String.join(", ", passed);
     request = request.with(state, new Event(now, "verify", note));
     store.save(request);
@@ -296,15 +294,22 @@ public final class BanRequests {
    * @param line the line of the last entry added
    * @param names the names banned
    * @param unproven the names banned without a proof (with {@code --force})
+   * @param warnings what loading the new list warns about the added entries, such as a broader ban
+   *     already covering one
    */
   public record Approval(
-      BanRequest request, Path blocklist, int line, List<String> names, List<String> unproven) {}
+      BanRequest request,
+      Path blocklist,
+      int line,
+      List<String> names,
+      List<String> unproven,
+      List<String> warnings) {}
 
   /**
    * Bans the request's names: those given, else the proved candidates, else its only candidate.
    * Each becomes a {@code domain:} entry with reason, requested-by, requested-on, the optional
-   * expiry and a reference to the request, appended to {@code bans:} without disturbing the rest
-   * of the file.
+   * expiry and a reference to the request, appended to {@code bans:} without disturbing the rest of
+   * the file.
    *
    * @param force ban names no proof covers (recorded as forced)
    * @throws RequestException when the request is not open, a name is unproven without {@code
@@ -373,7 +378,8 @@ public final class BanRequests {
     note.append("; reason: ").append(why);
     updated = updated.with(State.APPROVED, new Event(clock.instant(), "approved", note.toString()));
     store.save(updated);
-    return new Approval(updated, config.blocklist(), change.line(), targets, unproven);
+    return new Approval(
+        updated, config.blocklist(), change.line(), targets, unproven, change.warnings());
   }
 
   private static List<String> defaultTargets(BanRequest request) throws RequestException {
@@ -444,7 +450,11 @@ public final class BanRequests {
     if (request.state() != State.APPROVED) {
       throw new RequestException(
           RequestException.Kind.WRONG_STATE,
-          "request " + id + " is " + request.state().key() + "; only an approved request is lifted");
+          "request "
+              + id
+              + " is "
+              + request.state().key()
+              + "; only an approved request is lifted");
     }
     BlocklistWriter.Change change =
         blocklist.remove(new LinkedHashSet<>(request.banned()), request.id());
@@ -490,7 +500,8 @@ public final class BanRequests {
         out.add(HostParser.parseName(raw.strip()).ascii());
       } catch (InvalidHostException e) {
         throw new RequestException(
-            RequestException.Kind.INVALID_ARGUMENT, "'" + raw + "' is not a name: " + e.getMessage());
+            RequestException.Kind.INVALID_ARGUMENT,
+            "'" + raw + "' is not a name: " + e.getMessage());
       }
     }
     return List.copyOf(out);

@@ -182,8 +182,8 @@ final class BlocklistEdit {
 
   /**
    * Inserts lines after line {@code after}, each ending with the file's line break; when {@code
-   * after} is the last line and has no break, it gets one and the last inserted line goes
-   * without, as the file did.
+   * after} is the last line and has no break, it gets one and the last inserted line goes without,
+   * as the file did.
    */
   private static void insertAfter(
       BlocklistText layout, int after, List<String> newLines, boolean blankLineFirst) {
@@ -204,7 +204,9 @@ final class BlocklistEdit {
     }
   }
 
-  /** Deletes lines {@code from..to}; if they ended the file without a break, so does the new end. */
+  /**
+   * Deletes lines {@code from..to}; if they ended the file without a break, so does the new end.
+   */
   private static void deleteLines(BlocklistText layout, int from, int to) {
     boolean endedFile = to == layout.lines.size() - 1 && layout.breaks.get(to).isEmpty();
     for (int line = to; line >= from; line--) {
@@ -239,13 +241,17 @@ final class BlocklistEdit {
     while (start > 0 && text.charAt(start - 1) == ' ') {
       start--;
     }
-    layout.lines.set(line, text.substring(0, start) + text.substring(layout.closeBracketColumn + 1));
+    layout.lines.set(
+        line, text.substring(0, start) + text.substring(layout.closeBracketColumn + 1));
   }
 
   private static List<String> entry(NewBan ban, int dashColumn, int keyColumn) {
     List<String> lines = new ArrayList<>();
     lines.add(
-        " ".repeat(dashColumn) + "-" + " ".repeat(keyColumn - dashColumn - 1) + "domain: "
+        " ".repeat(dashColumn)
+            + "-"
+            + " ".repeat(keyColumn - dashColumn - 1)
+            + "domain: "
             + ban.domain());
     for (String field : ban.fields()) {
       lines.add(" ".repeat(keyColumn) + field);

@@ -18,8 +18,8 @@ import org.yaml.snakeyaml.LoaderOptions;
 /**
  * A blocklist file as lines of text, with where its {@code bans:} section and each of its entries
  * start and end. Found with Jackson's YAML parser (so quoting, comments and block scalars are read
- * as YAML reads them) and mapped back to whole lines, so that an edit touches only the lines of
- * one entry and leaves every other byte as the operator wrote it.
+ * as YAML reads them) and mapped back to whole lines, so that an edit touches only the lines of one
+ * entry and leaves every other byte as the operator wrote it.
  */
 final class BlocklistText {
   private static final YAMLFactory FACTORY = factory();
@@ -52,6 +52,7 @@ final class BlocklistText {
   record Item(int dashLine, int endLine, int keyColumn, Map<String, String> scalars) {}
 
   final List<String> lines = new ArrayList<>();
+
   /** The line break ending each line: "\n", "\r\n", "\r", or "" for a last line without one. */
   final List<String> breaks = new ArrayList<>();
 
@@ -59,6 +60,7 @@ final class BlocklistText {
   Bans bans = Bans.ABSENT;
   boolean rootIsBlockMapping;
   int bansKeyLine = -1;
+
   /** For {@link Bans#EMPTY_FLOW}: the 0-based line and char columns of its brackets. */
   int openBracketLine = -1;
 
@@ -242,8 +244,8 @@ final class BlocklistText {
 
   /**
    * Skips a nested value, returning the last line holding content of it. The end token of a flow
-   * collection is a real bracket; that of a block collection stands where the next token starts,
-   * so it does not count.
+   * collection is a real bracket; that of a block collection stands where the next token starts, so
+   * it does not count.
    */
   private int skipTracking(JsonParser parser) throws IOException {
     Deque<Boolean> flow = new ArrayDeque<>();
@@ -303,7 +305,8 @@ final class BlocklistText {
 
   private char charAt(JsonLocation location) {
     int column = column(location);
-    String text = line(location) < lines.size() && line(location) >= 0 ? lines.get(line(location)) : "";
+    String text =
+        line(location) < lines.size() && line(location) >= 0 ? lines.get(line(location)) : "";
     return column >= 0 && column < text.length() ? text.charAt(column) : '\0';
   }
 
@@ -343,7 +346,9 @@ final class BlocklistText {
       int end = lastNonBlank(Math.min(itemTokens.get(i)[1], regionEnd), dash);
       for (int line = regionEnd; line > end; line--) {
         String stripped = lines.get(line).strip();
-        if (!stripped.isEmpty() && !stripped.startsWith("#") && indent(lines.get(line)) > dashColumn) {
+        if (!stripped.isEmpty()
+            && !stripped.startsWith("#")
+            && indent(lines.get(line)) > dashColumn) {
           end = line;
           break;
         }

@@ -1,5 +1,7 @@
 package org.exitfilter.requests;
 
+import static java.util.stream.Collectors.toSet;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -23,8 +25,8 @@ import org.exitfilter.config.Source;
 /**
  * Changes the blocklist file so that it can never be left invalid: the edited text is written to a
  * temporary file in the same folder, loaded there with {@link BlocklistLoader} (the proxy's own
- * loader), checked to contain exactly the intended change, and only then renamed over the file.
- * The running proxy's reload sees the rename as an ordinary edit.
+ * loader), checked to contain exactly the intended change, and only then renamed over the file. The
+ * running proxy's reload sees the rename as an ordinary edit.
  */
 final class BlocklistWriter {
   private final Path file;
@@ -37,10 +39,12 @@ final class BlocklistWriter {
    * Where the change landed.
    *
    * @param file the blocklist file
-   * @param line the first line of the added entry, or 0 for a removal
+   * @param line the first line of the last entry added, or 0 for a removal
    * @param removed the domains removed, for a removal
+   * @param warnings what the loader warns about the added entries (e.g. a broader ban that already
+   *     covers one), as {@code file:line:column: message}
    */
-  record Change(Path file, int line, List<String> removed) {}
+  record Change(Path file, int line, List<String> removed, List<String> warnings) {}
 
   /** The blocklist as it is now, validated: changes are made only to a valid list. */
   Blocklist current() throws ConfigException, IOException {
@@ -76,9 +80,15 @@ final class BlocklistWriter {
                 next.bans().size() == old.bans().size() + bans.size()
                     && next.bans().stream().filter(added).count()
                         == old.bans().stream().filter(added).count() + bans.size());
-    int line =
-        result.bans().stream().filter(added).mapToInt(r -> r.source().line()).max().orElse(0);
-    return new Change(file, line, List.of());
+    Set<Integer> lines =
+        result.bans().stream().filter(added).map(r -> r.source().line()).collect(toSet());
+    List<String> warnings =
+        result.warnings().stream()
+            .filter(w -> lines.contains(w.where().line()))
+            .map(Problem::toString)
+            .toList();
+    int line = lines.stream().mapToInt(Integer::intValue).max().orElse(0);
+    return new Change(file, line, List.of(), warnings);
   }
 
   private static BlocklistEdit.NewBan ban(List<BlocklistEdit.NewBan> bans, Rule rule) {
@@ -103,7 +113,7 @@ final class BlocklistWriter {
     Blocklist old = BlocklistLoader.load(target);
     BlocklistEdit.Removal removal = BlocklistEdit.remove(decode(before), domains, reference);
     if (removal.removed().isEmpty()) {
-      return new Change(file, 0, List.of());
+      return new Change(file, 0, List.of(), List.of());
     }
     Predicate<Rule> gone =
         r ->
@@ -118,7 +128,7 @@ final class BlocklistWriter {
         next ->
             next.bans().size() == old.bans().size() - count
                 && next.bans().stream().noneMatch(gone));
-    return new Change(file, 0, removal.removed());
+    return new Change(file, 0, removal.removed(), List.of());
   }
 
   private Blocklist write(Path target, byte[] before, String edited, Predicate<Blocklist> intended)
@@ -141,21 +151,34 @@ final class BlocklistWriter {
             file + " changed while it was being edited; nothing was written, try again");
       }
       AtomicWrite.commit(staged, target);
-      return result;
+      return new Blocklist(
+          file,
+          result.sha256(),
+          result.bans(),
+          result.exceptions(),
+          result.warnings().stream().map(w -> renamed(w, staged)).toList(),
+          result.listFiles());
     } finally {
       Files.deleteIfExists(staged);
     }
   }
 
-  /** The loader's problems, told against the real file's name rather than the temporary one. */
-  private String describe(List<Problem> problems, Path staged) {
+  /**
+   * The loader's problems, told against the blocklist's name as configured rather than the
+   * temporary or resolved file's.
+   */
+  private String describe(List<Problem> problems, Path loaded) {
     List<String> lines = new ArrayList<>();
     for (Problem p : problems) {
-      Source where = p.where();
-      Path named = where.file().equals(staged) ? file : where.file();
-      lines.add("  " + new Problem(new Source(named, where.line(), where.column()), p.message()));
+      lines.add("  " + renamed(p, loaded));
     }
     return String.join("\n", lines);
+  }
+
+  private Problem renamed(Problem p, Path loaded) {
+    Source where = p.where();
+    Path named = where.file().equals(loaded) ? file : where.file();
+    return new Problem(new Source(named, where.line(), where.column()), p.message());
   }
 
   private String decode(byte[] bytes) throws RequestException {

@@ -21,24 +21,29 @@ import org.exitfilter.requests.BanRequest.FoundIn;
  * addresses count only when nothing else names a site: a signature's address is rarely the site
  * meant.
  *
- * <p>Prose is full of things shaped like names ({@code e.g.}, {@code report.pdf}); a bare name needs
- * at least two labels and a last label of letters (or an IDN one), and is not one of the common
- * file extensions. Whatever slips through is only a candidate: nothing is banned without the
+ * <p>Prose is full of things shaped like names ({@code e.g.}, {@code report.pdf}); a bare name
+ * needs at least two labels and a last label of letters (or an IDN one), and is not one of the
+ * common file extensions. Whatever slips through is only a candidate: nothing is banned without the
  * operator naming it or a proof covering it.
  */
 final class CandidateFinder {
-  /** More names than this in one mail is a list, not a request; the rest is left to the operator. */
+  /**
+   * More names than this in one mail is a list, not a request; the rest is left to the operator.
+   */
   static final int MAX_CANDIDATES = 20;
 
   private static final String LETTERS = "\\p{L}\\p{M}\\p{N}";
-  private static final String LABEL = "[\\p{L}\\p{N}](?:[" + LETTERS + "-]{0,62}[" + LETTERS + "])?";
+  private static final String LABEL =
+      "[\\p{L}\\p{N}](?:[" + LETTERS + "-]{0,62}[" + LETTERS + "])?";
+
   /** The full stops UTS #46 maps to '.': ASCII, ideographic, fullwidth and halfwidth. */
   private static final String DOT = "[.\\u3002\\uFF0E\\uFF61]";
 
   private static final String NAME = "(?:" + LABEL + DOT + ")+" + LABEL;
 
   private static final Pattern LINK =
-      Pattern.compile("(?i)(?<![" + LETTERS + "])(?:https?|ftp)://([^\\s/?#<>\"'`()\\[\\]{}\\\\|^,;]+)");
+      Pattern.compile(
+          "(?i)(?<![" + LETTERS + "])(?:https?|ftp)://([^\\s/?#<>\"'`()\\[\\]{}\\\\|^,;]+)");
 
   /**
    * A name not glued to a mail address, a path, a URL's host (links are found above) or a longer
@@ -46,8 +51,17 @@ final class CandidateFinder {
    */
   private static final Pattern BARE_NAME =
       Pattern.compile(
-          "(?<![" + LETTERS + "@._%+\\-/\\\\=&?#~])(" + NAME + ")(?![" + LETTERS + "@_\\-]|"
-              + DOT + "[" + LETTERS + "])");
+          "(?<!["
+              + LETTERS
+              + "@._%+\\-/\\\\=&?#~])("
+              + NAME
+              + ")(?!["
+              + LETTERS
+              + "@_\\-]|"
+              + DOT
+              + "["
+              + LETTERS
+              + "])");
 
   private static final Pattern MAIL_ADDRESS =
       Pattern.compile("(?<![" + LETTERS + "._%+\\-])[" + LETTERS + "._%+\\-]+@(" + NAME + ")");
@@ -58,10 +72,10 @@ final class CandidateFinder {
   private static final Set<String> FILE_EXTENSIONS =
       Set.of(
           "txt", "htm", "html", "xhtml", "pdf", "png", "jpg", "jpeg", "gif", "svg", "webp", "ico",
-          "eml", "msg", "yaml", "yml", "json", "xml", "csv", "log", "zip", "gz", "tgz", "rar", "exe",
-          "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "js", "css", "php", "asp", "aspx",
-          "jsp", "cgi", "conf", "cfg", "ini", "bak", "tmp", "java", "py", "sh", "md", "mov", "mp4",
-          "mp3", "wav", "avi");
+          "eml", "msg", "yaml", "yml", "json", "xml", "csv", "log", "zip", "gz", "tgz", "rar",
+          "exe", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "js", "css", "php", "asp",
+          "aspx", "jsp", "cgi", "conf", "cfg", "ini", "bak", "tmp", "java", "py", "sh", "md", "mov",
+          "mp4", "mp3", "wav", "avi");
 
   private CandidateFinder() {}
 

@@ -26,7 +26,9 @@ final class DnsTxt {
 
   private final String providerUrl;
 
-  /** @param server the DNS server, or {@code null} for the system's */
+  /**
+   * @param server the DNS server, or {@code null} for the system's
+   */
   DnsTxt(InetSocketAddress server) {
     if (server == null) {
       providerUrl = "dns:";

@@ -31,9 +31,9 @@ import org.apache.james.mime4j.stream.MimeConfig;
  *
  * <p>Permissive on purpose: real mail is often slightly broken (long lines, bad dates, unknown
  * charsets), and a request must not be lost because its mailer was sloppy. Of each {@code
- * multipart/alternative} only the plain-text version is read (the HTML one when there is no
- * other); attached files are not read at all, since a log or a list attached to a mail names many
- * sites nobody asked to ban.
+ * multipart/alternative} only the plain-text version is read (the HTML one when there is no other);
+ * attached files are not read at all, since a log or a list attached to a mail names many sites
+ * nobody asked to ban.
  */
 final class MailReader {
   /** Bigger files are not ban requests; the limit keeps a stray mbox from filling the memory. */
@@ -69,7 +69,8 @@ final class MailReader {
       message = builder.parseMessage(new ByteArrayInputStream(bytes));
     } catch (MimeIOException e) {
       // The cause's message may quote a header line of the mail; the class says enough.
-      throw new IOException("not a readable mail (" + e.getCause().getClass().getSimpleName() + ")");
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IOException("not a readable mail (" + cause.getClass().getSimpleName() + ")");
     }
     try {
       if (message.getHeader() == null || message.getHeader().getFields().isEmpty()) {

@@ -23,8 +23,8 @@ import org.exitfilter.proxy.ProxyServer;
  * verification on 127.0.0.1 and an ephemeral port, with the operator's configuration (resolver,
  * {@code allow-private-destinations}, limits) and the current blocklist. So a verification is
  * judged exactly as a user's request would be: a banned name or address is refused, and a name
- * resolving to a private address is refused unless private destinations are allowed. A
- * verification can never become a way into the operator's own network.
+ * resolving to a private address is refused unless private destinations are allowed. A verification
+ * can never become a way into the operator's own network.
  *
  * <p>Not thread-safe; one verification at a time.
  */
@@ -71,7 +71,8 @@ final class ProxiedFetch implements AutoCloseable {
    * What came back.
    *
    * @param status the HTTP status, or 0 when no response came
-   * @param proxyStatus the proxy's {@code Proxy-Status} when it refused or failed, else {@code null}
+   * @param proxyStatus the proxy's {@code Proxy-Status} when it refused or failed, else {@code
+   *     null}
    * @param location the {@code Location} of a redirect, else {@code null}
    * @param body the start of the body as UTF-8 (at most {@link #MAX_BODY_BYTES} bytes)
    * @param failure why no response came, else {@code null}
@@ -102,7 +103,8 @@ final class ProxiedFetch implements AutoCloseable {
     } catch (HttpConnectTimeoutException e) {
       return new Response(0, null, null, "", "the verification proxy did not answer");
     } catch (HttpTimeoutException e) {
-      return new Response(0, null, null, "", "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
+      return new Response(
+          0, null, null, "", "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
     } catch (IOException e) {
       return new Response(0, null, null, "", "fetch failed: " + e.getMessage());
     } catch (InterruptedException e) {

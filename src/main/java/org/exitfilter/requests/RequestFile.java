@@ -21,16 +21,30 @@ import org.exitfilter.requests.BanRequest.State;
 
 /**
  * The YAML form of a {@link BanRequest}: one small file per request, keys in a fixed order and
- * every text double-quoted, so files diff well in git and read back exactly. Written by hand
- * rather than by a serializer so that the layout never shifts between versions.
+ * every text double-quoted, so files diff well in git and read back exactly. Written by hand rather
+ * than by a serializer so that the layout never shifts between versions.
  */
 final class RequestFile {
   private static final YAMLMapper MAPPER = new YAMLMapper();
   private static final Set<String> KEYS =
       Set.of(
-          "id", "state", "imported", "sender", "sender-name", "forwarded-from", "sent",
-          "message-id", "message-sha256", "subject", "candidates", "attention", "token", "proofs",
-          "banned", "forced", "history");
+          "id",
+          "state",
+          "imported",
+          "sender",
+          "sender-name",
+          "forwarded-from",
+          "sent",
+          "message-id",
+          "message-sha256",
+          "subject",
+          "candidates",
+          "attention",
+          "token",
+          "proofs",
+          "banned",
+          "forced",
+          "history");
 
   private RequestFile() {}
 
@@ -158,16 +172,13 @@ final class RequestFile {
       String messageId = text(root, "message-id", false);
       String sha256 = text(root, "message-sha256", true);
       String subject = text(root, "subject", false);
-      List<Candidate> candidates =
-list(root, "candidates", this::candidate);
+      List<Candidate> candidates = list(root, "candidates", this::candidate);
       List<String> attention = list(root, "attention", this::textItem);
       String token = text(root, "token", true);
-      List<Proof> proofs =
-list(root, "proofs", this::proof);
+      List<Proof> proofs = list(root, "proofs", this::proof);
       List<String> banned = list(root, "banned", this::textItem);
       boolean forced = root.path("forced").asBoolean(false);
-      List<Event> history =
-list(root, "history", this::event);
+      List<Event> history = list(root, "history", this::event);
       if (id != null && !file.getFileName().toString().equals(id + ".yaml")) {
         problem("id", "'" + id + "' does not match the file name");
       }
@@ -175,8 +186,23 @@ list(root, "history", this::event);
         return null;
       }
       return new BanRequest(
-          id, state, imported, sender, senderName, forwardedFrom, sent, messageId, sha256,
-          subject, candidates, attention, token, proofs, banned, forced, history);
+          id,
+          state,
+          imported,
+          sender,
+          senderName,
+          forwardedFrom,
+          sent,
+          messageId,
+          sha256,
+          subject,
+          candidates,
+          attention,
+          token,
+          proofs,
+          banned,
+          forced,
+          history);
     }
 
     private Candidate candidate(JsonNode n) {

@@ -17,7 +17,9 @@ import java.util.stream.Stream;
  * checks every file and reports every problem of every file at once.
  */
 final class RequestStore {
-  /** What an id may look like: also what keeps an id given on the command line inside the folder. */
+  /**
+   * What an id may look like: also what keeps an id given on the command line inside the folder.
+   */
   private static final Pattern ID = Pattern.compile("[0-9a-z][0-9a-z-]{0,63}");
 
   private final Path folder;

@@ -16,7 +16,7 @@ final class RequestText {
 
   private RequestText() {}
 
-  /** {@code ID  STATE  SENDER  NAMES  next step}, for {@code list}. */
+  /** {@code ID STATE SENDER NAMES next step}, for {@code list}. */
   static String summary(BanRequest r) {
     List<String> names = r.names();
     String shown =
@@ -67,7 +67,8 @@ final class RequestText {
     StringBuilder out = new StringBuilder();
     out.append("request ").append(r.id()).append(": ").append(r.state().key()).append('\n');
     field(out, "from", from(r));
-    field(out, "forwarded", r.forwardedFrom() == null ? null : "original from " + r.forwardedFrom());
+    field(
+        out, "forwarded", r.forwardedFrom() == null ? null : "original from " + r.forwardedFrom());
     field(out, "sent", r.sent() == null ? "(no date)" : MINUTES.format(r.sent()));
     field(out, "subject", r.subject() == null ? "(none)" : r.subject());
     field(out, "message-id", r.messageId());
@@ -127,7 +128,8 @@ final class RequestText {
 
   private static void field(StringBuilder out, String label, String value) {
     if (value != null) {
-      out.append(String.format(Locale.ROOT, "  %-11s %s%n", label.isEmpty() ? "" : label + ":", value));
+      out.append(
+          String.format(Locale.ROOT, "  %-11s %s%n", label.isEmpty() ? "" : label + ":", value));
     }
   }
 
@@ -158,7 +160,8 @@ final class RequestText {
           .append(String.join(", ", names))
           .append(" unreachable from our exit.\n")
           .append(
-              "Before we block a site we ask its owner to show that they control it, so that nobody\n"
+              "Before we block a site we ask its owner to show that they control it, so that"
+                  + " nobody\n"
                   + "can have someone else's site blocked. One of these is enough:\n\n");
     }
     out.append("1. DNS: publish this TXT record\n");

@@ -1,9 +1,9 @@
 package org.exitfilter.requests;
 
 /**
- * Makes text from a mail safe to keep and print: a subject or a display name is whatever the
- * sender wrote, and could carry terminal escape sequences or bidirectional overrides that make a
- * listing lie about what it shows.
+ * Makes text from a mail safe to keep and print: a subject or a display name is whatever the sender
+ * wrote, and could carry terminal escape sequences or bidirectional overrides that make a listing
+ * lie about what it shows.
  */
 final class Untrusted {
   /** Longer header texts are cut: they are for recognizing a request, not for reading it. */
@@ -33,7 +33,8 @@ final class Untrusted {
         out.append(' ');
         space = false;
       }
-      out.appendCodePoint(isBidiControl(c) || Character.getType(c) == Character.SURROGATE ? 0xFFFD : c);
+      out.appendCodePoint(
+          isBidiControl(c) || Character.getType(c) == Character.SURROGATE ? 0xFFFD : c);
     }
     return out.length() == 0 ? null : out.toString();
   }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import org.exitfilter.match.Matcher;
 import org.exitfilter.requests.BanRequest.Candidate;
 import org.exitfilter.requests.BanRequest.FoundIn;
 import org.exitfilter.requests.BanRequest.Method;
+import org.exitfilter.requests.BanRequests.Check;
 
 /**
  * Checks the three ways an owner can prove control of a name: a TXT record {@code
@@ -48,12 +50,8 @@ final class Verifier implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** The outcome of one check of one name. */
-  record Check(String name, Method method, boolean passed, String detail) {}
-
   /** Every check of one candidate, sender first (it costs nothing), then DNS, then HTTP. */
-  List<Check> check(BanRequest request, Candidate candidate)
-      throws IOException, ConfigException {
+  List<Check> check(BanRequest request, Candidate candidate) throws IOException, ConfigException {
     List<Check> checks = new ArrayList<>();
     checks.add(sender(request, candidate));
     checks.add(dns(request, candidate.name()));
@@ -116,7 +114,8 @@ final class Verifier implements AutoCloseable {
 
   private Check http(BanRequest request, String name) throws IOException, ConfigException {
     Method method = Method.HTTP_FILE;
-    URI uri = URI.create("http://" + name + (httpPort == 80 ? "" : ":" + httpPort) + WELL_KNOWN_PATH);
+    URI uri =
+        URI.create("http://" + name + (httpPort == 80 ? "" : ":" + httpPort) + WELL_KNOWN_PATH);
     ProxiedFetch proxy = fetch();
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       ProxiedFetch.Response response = proxy.get(uri);
@@ -131,7 +130,10 @@ final class Verifier implements AutoCloseable {
         URI next = sameNameRedirect(uri, response.location(), name);
         if (next == null) {
           return new Check(
-              name, method, false, uri + ": redirects to another site; the file must be on " + name);
+              name,
+              method,
+              false,
+              uri + ": redirects to another site; the file must be on " + name);
         }
         uri = next;
         continue;
@@ -160,7 +162,10 @@ final class Verifier implements AutoCloseable {
     if (status.contains("error=dns_")) {
       return "the name does not resolve";
     }
-    return "the proxy could not fetch it (HTTP " + response.status() + ", " + response.proxyStatus()
+    return "the proxy could not fetch it (HTTP "
+        + response.status()
+        + ", "
+        + response.proxyStatus()
         + ")";
   }
 
@@ -180,7 +185,8 @@ final class Verifier implements AutoCloseable {
     if (fetch == null) {
       Matcher matcher =
           Matcher.compile(
-              BlocklistLoader.load(config.blocklist()), LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC)));
+              BlocklistLoader.load(config.blocklist()),
+              LocalDate.now(clock.withZone(ZoneOffset.UTC)));
       fetch = ProxiedFetch.start(config, matcher);
     }
     return fetch;

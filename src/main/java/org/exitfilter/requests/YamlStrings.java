@@ -8,8 +8,8 @@ final class YamlStrings {
 
   /**
    * A YAML double-quoted scalar that reads back as exactly {@code text}: backslash and quote
-   * escaped, and every character YAML would take as a line break or that a reader could not see
-   * (C0 and C1 controls, DEL, U+2028, U+2029, the byte order mark) written as an escape.
+   * escaped, and every character YAML would take as a line break or that a reader could not see (C0
+   * and C1 controls, DEL, U+2028, U+2029, the byte order mark) written as an escape.
    */
   static String quote(String text) {
     StringBuilder out = new StringBuilder(text.length() + 2).append('"');

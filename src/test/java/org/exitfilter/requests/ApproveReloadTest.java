@@ -28,7 +28,6 @@ class ApproveReloadTest {
 
   @Test
   void theRunningProxyBlocksAnApprovedNameAfterItsReloadAndNotAfterLift() throws Exception {
-    Workspace.assumeMatcherImplemented();
     try (HttpOrigin origin = HttpOrigin.start();
         ProxyFixture proxy = ProxyFixture.start(BLOCKLIST)) {
       proxy.dns().put("forum.example.org", "127.0.0.1");
@@ -37,7 +36,8 @@ class ApproveReloadTest {
       assertThat(status(proxy, url)).isEqualTo(200);
 
       BanRequests requests =
-          new BanRequests(proxy.config(), Clock.fixed(Workspace.NOW, ZoneOffset.UTC), origin.port());
+          new BanRequests(
+              proxy.config(), Clock.fixed(Workspace.NOW, ZoneOffset.UTC), origin.port());
       Path mail = mailDir.resolve("request.eml");
       try (var in = getClass().getResourceAsStream("/eml/forwarded-forum.eml")) {
         Files.write(mail, in.readAllBytes());

@@ -133,7 +133,8 @@ class BanRequestsTest {
     BanRequest r = imported(ws, requests, "several-sites.eml");
 
     assertThatThrownBy(() -> requests.approve(r.id(), List.of(), null, null, true))
-        .hasMessageContaining("names several sites (alpha.example, beta.example, www.gamma.example)");
+        .hasMessageContaining(
+            "names several sites (alpha.example, beta.example, www.gamma.example)");
 
     requests.approve(r.id(), List.of("BETA.example.", "alpha.example"), null, null, true);
 
@@ -165,6 +166,22 @@ class BanRequestsTest {
         .hasMessageContaining("example.org is banned already")
         .hasMessageContaining("blocklist.yaml:3");
     assertThat(ws.blocklistText()).isEqualTo(BLOCKLIST);
+  }
+
+  @Test
+  void approveReportsWhatTheLoaderWarnsAboutTheNewEntry() throws Exception {
+    Workspace ws = workspace();
+    BanRequests requests = ws.requests();
+    BanRequest r = imported(ws, requests, "plain.eml");
+
+    BanRequests.Approval approval =
+        requests.approve(r.id(), List.of("www.example.org"), null, null, true);
+
+    assertThat(approval.warnings())
+        .singleElement()
+        .asString()
+        .startsWith(ws.blocklistFile() + ":" + approval.line() + ":")
+        .contains("shadowed by domain example.org");
   }
 
   @Test
@@ -239,8 +256,7 @@ class BanRequestsTest {
     BanRequests requests = ws.requests();
     BanRequest r = imported(ws, requests, "html-only.eml");
 
-    assertThatThrownBy(() -> requests.reject(r.id(), " "))
-        .hasMessageContaining("--why");
+    assertThatThrownBy(() -> requests.reject(r.id(), " ")).hasMessageContaining("--why");
     BanRequest rejected = requests.reject(r.id(), "Not the owner: the shop denies asking");
 
     assertThat(rejected.state()).isEqualTo(State.REJECTED);

@@ -68,6 +68,20 @@ class MailImportTest {
   }
 
   @Test
+  void rawUtf8InHeadersIsReadAsUtf8AsInternationalizedMailIsWritten() throws Exception {
+    byte[] mail =
+        "From: Zoë <zoe@bücher.example>\nSubject: Sperrt bücher.example\n\nDanke\n"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    Mail read = MailReader.read(mail);
+
+    assertThat(read.subject()).isEqualTo("Sperrt bücher.example");
+    assertThat(CandidateFinder.find(read).candidates())
+        .extracting(Candidate::name)
+        .containsExactly("xn--bcher-kva.example");
+  }
+
+  @Test
   void theSenderDateAndMessageIdAreRecorded() throws Exception {
     Mail mail = read("plain.eml");
 
@@ -254,7 +268,9 @@ class MailImportTest {
 
     BanRequest r = ws.requests().importMail(mail).get(0).request();
 
-    assertThat(r.subject()).doesNotContain("\u001b", "\n", "\u0007").startsWith("block evil.example");
+    assertThat(r.subject())
+        .doesNotContain("\u001b", "\n", "\u0007")
+        .startsWith("block evil.example");
     assertThat(r.senderName()).doesNotContain("\u001b", "\u202e");
   }
 }

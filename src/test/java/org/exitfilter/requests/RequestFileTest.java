@@ -91,8 +91,9 @@ class RequestFileTest {
     assertThatThrownBy(() -> RequestFile.read(FILE, broken))
         .isInstanceOf(RequestException.class)
         .satisfies(
-            e -> assertThat(((RequestException) e).kind())
-                .isEqualTo(RequestException.Kind.INVALID_FILE))
+            e ->
+                assertThat(((RequestException) e).kind())
+                    .isEqualTo(RequestException.Kind.INVALID_FILE))
         .hasMessageContaining("colour: unknown key")
         .hasMessageContaining("state: 'approvd' is not one of pending, verified")
         .hasMessageContaining("imported: not a UTC time")

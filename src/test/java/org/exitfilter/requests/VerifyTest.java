@@ -25,7 +25,6 @@ class VerifyTest {
 
   @BeforeEach
   void start() throws Exception {
-    Workspace.assumeMatcherImplemented();
     dns = LoopbackDns.start();
     origin = TokenOrigin.start();
   }

@@ -15,8 +15,6 @@ import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ConfigLoader;
 import org.exitfilter.config.ProxyConfig;
-import org.exitfilter.match.Matcher;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * An operator's conf/ folder in a temporary directory: exitfilter.yaml (resolver on loopback,
@@ -114,18 +112,6 @@ final class Workspace {
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Until the matcher lands on this branch, the tests that fetch through the proxy wait for it. */
-  static void assumeMatcherImplemented() {
-    try {
-      Matcher.compile(
-          new Blocklist(Path.of("none"), "", java.util.List.of(), java.util.List.of(),
-              java.util.List.of(), java.util.List.of()),
-          java.time.LocalDate.now(ZoneOffset.UTC));
-    } catch (UnsupportedOperationException e) {
-      Assumptions.abort("the matcher is not implemented on this branch yet: " + e);
     }
   }
 }
