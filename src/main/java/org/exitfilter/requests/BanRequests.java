@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -124,7 +125,7 @@ public final class BanRequests {
   }
 
   private BanRequest newRequest(Mail mail, Path file) {
-    Instant now = clock.instant();
+    Instant now = now();
     CandidateFinder.Found found = CandidateFinder.find(mail);
     String note =
         "from "
@@ -262,7 +263,7 @@ public final class BanRequests {
         checks.addAll(verifier.check(request, candidate));
       }
     }
-    Instant now = clock.instant();
+    Instant now = now();
     List<Proof> proofs = new ArrayList<>(request.proofs());
     List<String> passed = new ArrayList<>();
     for (Check c : checks) {
@@ -376,7 +377,7 @@ public final class BanRequests {
       note.append("; expires after ").append(expires);
     }
     note.append("; reason: ").append(why);
-    updated = updated.with(State.APPROVED, new Event(clock.instant(), "approved", note.toString()));
+    updated = updated.with(State.APPROVED, new Event(now(), "approved", note.toString()));
     store.save(updated);
     return new Approval(
         updated, config.blocklist(), change.line(), targets, unproven, change.warnings());
@@ -421,7 +422,7 @@ public final class BanRequests {
           RequestException.Kind.INVALID_ARGUMENT, "say why with --why TEXT; it is recorded");
     }
     BanRequest updated =
-        request.with(State.REJECTED, new Event(clock.instant(), "rejected", why.strip()));
+        request.with(State.REJECTED, new Event(now(), "rejected", why.strip()));
     store.save(updated);
     return updated;
   }
@@ -472,12 +473,17 @@ public final class BanRequests {
       text.append("; ").append(note.strip());
     }
     BanRequest updated =
-        request.with(State.LIFTED, new Event(clock.instant(), "lifted", text.toString()));
+        request.with(State.LIFTED, new Event(now(), "lifted", text.toString()));
     store.save(updated);
     return new Lifting(updated, config.blocklist(), change.removed(), missing);
   }
 
   // -- helpers ----------------------------------------------------------------------------------
+
+  /** Whole seconds: the files are read by people, and a request takes minutes to days. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+  }
 
   private static void requireOpen(BanRequest request, String step) throws RequestException {
     if (!request.state().open()) {
