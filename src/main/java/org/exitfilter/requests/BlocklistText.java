@@ -69,11 +69,15 @@ final class BlocklistText {
   int closeBracketColumn = -1;
   final List<Item> items = new ArrayList<>();
 
+  /**
+   * Splits the text at the characters SnakeYAML counts as line breaks (YAML 1.1: CR, LF, CR LF,
+   * NEL, LS and PS), so that its line numbers are this class's line numbers.
+   */
   private BlocklistText(String text) {
     int start = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c == '\n' || c == '\r') {
+      if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
         lines.add(text.substring(start, i));
         if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
           breaks.add("\r\n");
@@ -88,8 +92,11 @@ final class BlocklistText {
       lines.add(text.substring(start));
       breaks.add("");
     }
-    String first = breaks.stream().filter(b -> !b.isEmpty()).findFirst().orElse("\n");
-    lineBreak = first;
+    lineBreak =
+        breaks.stream()
+            .filter(b -> b.equals("\n") || b.equals("\r\n") || b.equals("\r"))
+            .findFirst()
+            .orElse("\n");
   }
 
   private static YAMLFactory factory() {
