@@ -195,9 +195,13 @@ public record BanRequest(
     }
   }
 
-  /** The day (UTC) the owner asked: the mail's date, or the import day when it has none. */
+  /**
+   * The day (UTC) the owner asked: the mail's date, or the import day when it has none or claims a
+   * later one (a sender's clock, or a sender, can be wrong).
+   */
   public LocalDate requestedOn() {
-    return LocalDate.ofInstant(sent != null ? sent : imported, ZoneOffset.UTC);
+    Instant when = sent != null && sent.isBefore(imported) ? sent : imported;
+    return LocalDate.ofInstant(when, ZoneOffset.UTC);
   }
 
   /** The candidate names, in the order found. */

@@ -421,8 +421,7 @@ public final class BanRequests {
       throw new RequestException(
           RequestException.Kind.INVALID_ARGUMENT, "say why with --why TEXT; it is recorded");
     }
-    BanRequest updated =
-        request.with(State.REJECTED, new Event(now(), "rejected", why.strip()));
+    BanRequest updated = request.with(State.REJECTED, new Event(now(), "rejected", why.strip()));
     store.save(updated);
     return updated;
   }
@@ -472,8 +471,7 @@ public final class BanRequests {
     if (note != null && !note.isBlank()) {
       text.append("; ").append(note.strip());
     }
-    BanRequest updated =
-        request.with(State.LIFTED, new Event(now(), "lifted", text.toString()));
+    BanRequest updated = request.with(State.LIFTED, new Event(now(), "lifted", text.toString()));
     store.save(updated);
     return new Lifting(updated, config.blocklist(), change.removed(), missing);
   }

@@ -9,16 +9,22 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.exitfilter.net.Host;
+import org.exitfilter.reload.BlocklistReloader;
+import org.exitfilter.reload.CurrentBlocklist;
+import org.exitfilter.testing.Await;
 import org.exitfilter.testing.HttpOrigin;
 import org.exitfilter.testing.ProxyFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * From mail to a ban the running proxy enforces, and back: import, prove with DNS, approve, reload
- * as the file watcher would, and the name is refused; lift, reload, and it is reachable again.
+ * From mail to a ban the running proxy enforces, and back: import, prove with DNS, approve, reload,
+ * and the name is refused; lift, reload, and it is reachable again. The reload is the file
+ * watcher's: it sees the atomic rename as an edit.
  */
 class ApproveReloadTest {
   static final String BLOCKLIST =
@@ -58,6 +64,30 @@ class ApproveReloadTest {
       reload(proxy);
 
       assertThat(status(proxy, url)).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void theFileWatcherOfARunningProxySeesTheApprovalAndTheLift() throws Exception {
+    Workspace ws = Workspace.in(mailDir).blocklist(BLOCKLIST).create();
+    CurrentBlocklist current =
+        new CurrentBlocklist(ws.loadBlocklist(), LocalDate.now(ZoneOffset.UTC));
+    Host.Name name = new Host.Name("www.forum.example.org");
+    BanRequests requests = ws.requests();
+    BanRequest r = requests.importMail(ws.mail("forwarded-forum.eml")).get(0).request();
+    try (BlocklistReloader reloader =
+        new BlocklistReloader(ws.blocklistFile(), current, Clock.systemUTC(), result -> {})) {
+      reloader.start();
+
+      requests.approve(r.id(), List.of(), null, null, true);
+      Await.until(
+          "the reloaded list blocks the approved name",
+          () -> current.get().check(name, 80).blocked());
+
+      requests.lift(r.id(), null);
+      Await.until(
+          "the reloaded list lets the name through again",
+          () -> !current.get().check(name, 80).blocked());
     }
   }
 

@@ -130,7 +130,10 @@ class BlocklistEditTest {
         "bans:\n  - domain: a.example\n    reason: |\n      two\n      lines\n\nexceptions: []\n",
         "bans:\n  -\n    domain: a.example\n",
         "\"bans\":\n  - domain: a.example  # ü, ß and 😀 in a comment\n",
-        "bans:\n  - domain: a.example\n    reason: \"one\u2028two\u0085three\"\n  - domain: b.example\n",
+        "bans:\n"
+            + "  - domain: a.example\n"
+            + "    reason: \"one\u2028two\u0085three\"\n"
+            + "  - domain: b.example\n",
       })
   void addThenRemoveIsByteIdenticalForEveryLayout(String original) throws Exception {
     String added = BlocklistEdit.add(original, BAN);

@@ -216,6 +216,19 @@ class MailImportTest {
   }
 
   @Test
+  void aMailDatedInTheFutureCountsAsRequestedOnItsImportDay() throws Exception {
+    Workspace ws = Workspace.in(dir).create();
+    Path mail = dir.resolve("future.eml");
+    Files.writeString(
+        mail, "From: a@b.example\nDate: Fri, 31 Dec 2049 10:00:00 +0000\nSubject: x\n\nhi\n");
+
+    BanRequest r = ws.requests().importMail(mail).get(0).request();
+
+    assertThat(r.sent()).isEqualTo(Instant.parse("2049-12-31T10:00:00Z"));
+    assertThat(r.requestedOn()).hasToString("2026-12-05");
+  }
+
+  @Test
   void theSameMailWithoutAMessageIdIsRecognizedByItsBytes() throws Exception {
     Workspace ws = Workspace.in(dir).create();
     BanRequests requests = ws.requests();
