@@ -99,8 +99,9 @@ public final class RequestsCommand implements Runnable {
       name = "import",
       mixinStandardHelpOptions = true,
       description = {
-        "Record ban requests from mail: one .eml file, a Maildir, or a folder of mail files.",
-        "A mail imported before is left alone."
+        "Record ban requests from mail files.",
+        "Each FILE is one .eml file, a Maildir (new/ and cur/ are read) or a folder of",
+        "mail files. A mail imported before is left alone."
       })
   static final class Import extends Step {
     @Parameters(arity = "1..*", paramLabel = "FILE.eml|MAILDIR", description = "Where the mail is.")
@@ -181,7 +182,7 @@ public final class RequestsCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Show a request, and the reply to send the owner with the token.")
   static final class Show extends Step {
-    @Parameters(paramLabel = "ID")
+    @Parameters(paramLabel = "ID", description = "The request (as list shows it).")
     String id;
 
     @Override
@@ -202,11 +203,13 @@ public final class RequestsCommand implements Runnable {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = {
-        "Check the proofs of ownership: the DNS TXT record, the file over HTTP (through the",
-        "proxy's own checks), and the sender address (weak). Exits 1 if nothing proves it."
+        "Check the proofs that the owner controls the names.",
+        "The DNS TXT record (asked of the configured resolver), the file over HTTP",
+        "(fetched through the proxy's own checks) and the sender address (weak).",
+        "Exits 1 if nothing proves it."
       })
   static final class Verify extends Step {
-    @Parameters(paramLabel = "ID")
+    @Parameters(paramLabel = "ID", description = "The request (as list shows it).")
     String id;
 
     @Option(
@@ -237,11 +240,13 @@ public final class RequestsCommand implements Runnable {
       name = "approve",
       mixinStandardHelpOptions = true,
       description = {
-        "Add the ban to the blocklist, with reason, requester, date and a reference to the",
-        "request, leaving the rest of the file as it is. The running proxy reloads it."
+        "Add the ban to the blocklist.",
+        "Each name becomes a domain: entry with reason, requester, date and a",
+        "reference to the request; the rest of the file stays as it is.",
+        "The running proxy reloads it."
       })
   static final class Approve extends Step {
-    @Parameters(paramLabel = "ID")
+    @Parameters(paramLabel = "ID", description = "The request (as list shows it).")
     String id;
 
     @Option(
@@ -290,7 +295,7 @@ public final class RequestsCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Decline a request; the reason is recorded.")
   static final class Reject extends Step {
-    @Parameters(paramLabel = "ID")
+    @Parameters(paramLabel = "ID", description = "The request (as list shows it).")
     String id;
 
     @Option(names = "--why", required = true, paramLabel = "TEXT", description = "Why.")
@@ -308,11 +313,11 @@ public final class RequestsCommand implements Runnable {
       name = "lift",
       mixinStandardHelpOptions = true,
       description = {
-        "The owner asks to be reachable again: remove exactly the bans this request added,",
-        "leaving the rest of the blocklist as it is."
+        "Remove the bans of an approved request: the owner wants to be reachable again.",
+        "Exactly the entries the approval added go; the rest of the file stays."
       })
   static final class Lift extends Step {
-    @Parameters(paramLabel = "ID")
+    @Parameters(paramLabel = "ID", description = "The request (as list shows it).")
     String id;
 
     @Option(names = "--why", paramLabel = "TEXT", description = "A note for the history.")
