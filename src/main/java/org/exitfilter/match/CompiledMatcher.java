@@ -4,7 +4,9 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.exitfilter.config.Blocklist;
 import org.exitfilter.config.Rule;
 import org.exitfilter.net.AddressClass;
@@ -84,7 +86,7 @@ final class CompiledMatcher implements Matcher {
             || patternRules.stream().anyMatch(r -> !r.ports().isAll());
     return new CompiledMatcher(
         day,
-        NameIndex.build(nameRules, nameTemplates, shared),
+        NameIndex.build(nameRules, nameTemplates, hints(patternRules), shared),
         PatternIndex.build(
             patternRules,
             patternOrder.stream().mapToInt(Integer::intValue).toArray(),
@@ -95,16 +97,31 @@ final class CompiledMatcher implements Matcher {
         portSensitive);
   }
 
+  private static List<String> hints(List<Rule> patternRules) {
+    Set<String> hints = new LinkedHashSet<>();
+    for (Rule rule : patternRules) {
+      String hint = PatternIndex.hintOf(rule.value());
+      if (hint != null) {
+        hints.add(hint);
+      }
+    }
+    return new ArrayList<>(hints);
+  }
+
   @Override
   public Verdict check(Host.Name name, int port) {
     String ascii = name.ascii();
-    int entry = names.find(ascii, port);
+    long found = names.find(ascii, port);
+    int entry = NameIndex.entryOf(found);
     if (entry >= 0 && names.isHost(entry)) {
       return names.verdict(entry);
     }
-    int pattern = patterns.find(ascii, port);
-    if (pattern >= 0) {
-      return patterns.verdict(pattern);
+    int labels = NameIndex.labelsOf(found);
+    if (NameIndex.hinted(found) || patterns.mayMatchWithoutHint(labels)) {
+      int pattern = patterns.find(ascii, labels, port);
+      if (pattern >= 0) {
+        return patterns.verdict(pattern);
+      }
     }
     return entry >= 0 ? names.verdict(entry) : Verdict.NO_MATCH;
   }
@@ -144,11 +161,6 @@ final class CompiledMatcher implements Matcher {
   @Override
   public LocalDate day() {
     return day;
-  }
-
-  /** The number of entries compiled in (active on the day), for logs and tests. */
-  int size() {
-    return names.size() + patterns.size() + ipv4.size() + ipv6.size();
   }
 
   /** Whether some name entry is limited to certain ports, so verdicts depend on the port. */

@@ -14,15 +14,22 @@ import org.exitfilter.config.RuleKind;
  * number, a line number and a slot for the verdict (see {@link Templates}). Entries with the same
  * name form a group ordered by precedence: host exceptions, host bans, domain exceptions, domain
  * bans, each in file order, so the first entry of a group that applies to the port decides.
+ *
+ * <p>The table also holds pattern hints: for {@code *.cdn.example.org}, the suffix {@code
+ * cdn.example.org} that every name the pattern matches ends with. The walk notices them for free,
+ * so the pattern index is searched only for the rare name that ends with one.
  */
 final class NameIndex {
   private static final int CONTINUES = 1;
   private static final int ALL_PORTS = 2;
   private static final int HOST = 4;
-  private static final int TEMPLATE_SHIFT = 3;
+  private static final int HINT = 8;
+  private static final int GROUP_HINTED = 16;
+  private static final int TEMPLATE_SHIFT = 5;
+  private static final long HINTED = 1L << 62;
 
-  private final long[] slots;
-  private final int mask;
+  private final GroupTable table;
+  private final int[] slots;
   private final byte[] keys;
   private final int[] keyStart;
   private final int[] meta;
@@ -31,11 +38,24 @@ final class NameIndex {
   private final Templates templates;
 
   /**
-   * {@code domainLabels[n]}: some domain entry has {@code n} labels; other suffixes are skipped.
+   * {@code suffixLabels[n]}: some domain entry or pattern hint has {@code n} labels; suffixes of
+   * other lengths are not probed.
    */
-  private final boolean[] domainLabels;
+  private final boolean[] suffixLabels;
 
-  private final boolean[] hostLabels;
+  /** {@code nameLabels[n]}: some domain or host entry has {@code n} labels. */
+  private final boolean[] nameLabels;
+
+  /**
+   * A Bloom filter over every key, one {@code long} word per key's hash and two bits in it, about 8
+   * bits per key. Most probes are for suffixes no entry has ({@code example.com} of {@code
+   * www.example.com}); the filter, an eighth of the size of the slots, answers those from a cache
+   * line that is far more often at hand than a slot in a table of millions, and lets about 1 in 20
+   * through to the table.
+   */
+  private final long[] filter;
+
+  private final int filterShift;
 
   private NameIndex(
       GroupTable table,
@@ -45,107 +65,158 @@ final class NameIndex {
       int[] lines,
       Verdict[] verdicts,
       Templates templates,
-      boolean[] domainLabels,
-      boolean[] hostLabels) {
+      boolean[] suffixLabels,
+      boolean[] nameLabels,
+      long[] filter) {
+    this.table = table;
     this.slots = table.slots;
-    this.mask = table.mask;
     this.keys = keys;
     this.keyStart = keyStart;
     this.meta = meta;
     this.lines = lines;
     this.verdicts = verdicts;
     this.templates = templates;
-    this.domainLabels = domainLabels;
-    this.hostLabels = hostLabels;
+    this.suffixLabels = suffixLabels;
+    this.nameLabels = nameLabels;
+    this.filter = filter;
+    this.filterShift = filterShift(filter.length);
   }
 
   /**
-   * Indexes host and domain rules.
+   * Indexes host and domain rules, and the hints that tell when a pattern might match.
    *
    * @param rules the rules in order of precedence within a name: host exceptions, host bans, domain
    *     exceptions, domain bans, each in file order
    * @param templateIds the template of each rule
+   * @param hints name suffixes that some pattern requires (see {@link PatternIndex#hintOf}); a
+   *     lookup reports whether the name ends with one of them
    */
-  static NameIndex build(List<Rule> rules, int[] templateIds, Templates templates) {
-    int n = rules.size();
+  static NameIndex build(
+      List<Rule> rules, int[] templateIds, List<String> hints, Templates templates) {
+    int ruleCount = rules.size();
+    int n = ruleCount + hints.size();
+    String[] values = new String[n];
     long[] hashes = new long[n];
     long totalChars = 0;
     int maxLabels = 0;
     for (int i = 0; i < n; i++) {
-      String value = rules.get(i).value();
-      checkNormalized(rules.get(i));
-      hashes[i] = NameHash.mix(NameHash.of(value));
-      totalChars += value.length();
-      maxLabels = Math.max(maxLabels, labelCount(value));
+      if (i < ruleCount) {
+        checkNormalized(rules.get(i));
+        values[i] = rules.get(i).value();
+      } else {
+        values[i] = hints.get(i - ruleCount);
+      }
+      hashes[i] = GroupTable.spread(NameHash.of(values[i]));
+      totalChars += values[i].length();
+      maxLabels = Math.max(maxLabels, labelCount(values[i]));
     }
     if (totalChars > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("blocklist names too long in total: " + totalChars);
     }
-    GroupTable table =
-        GroupTable.build(hashes, (a, b) -> rules.get(a).value().equals(rules.get(b).value()));
+    GroupTable table = GroupTable.build(hashes, (a, b) -> values[a].equals(values[b]));
     byte[] keys = new byte[(int) totalChars];
     int[] keyStart = new int[n + 1];
     int[] meta = new int[n];
     int[] lines = new int[n];
     Verdict[] verdicts = new Verdict[n];
-    boolean[] domainLabels = new boolean[maxLabels + 1];
-    boolean[] hostLabels = new boolean[maxLabels + 1];
+    boolean[] suffixLabels = new boolean[maxLabels + 1];
+    boolean[] nameLabels = new boolean[maxLabels + 1];
     int at = 0;
+    int groupStart = 0;
     for (int position = 0; position < n; position++) {
-      Rule rule = rules.get(table.order[position]);
-      int template = templateIds[table.order[position]];
-      String value = rule.value();
+      int i = table.order[position];
+      String value = values[i];
       keyStart[position] = at;
       for (int c = 0; c < value.length(); c++) {
         keys[at++] = (byte) value.charAt(c);
       }
-      boolean host = rule.kind() == RuleKind.HOST;
-      (host ? hostLabels : domainLabels)[labelCount(value)] = true;
-      meta[position] =
-          template << TEMPLATE_SHIFT
-              | (table.continues[position] ? CONTINUES : 0)
-              | (rule.ports().isAll() ? ALL_PORTS : 0)
-              | (host ? HOST : 0);
-      lines[position] = rule.source().line();
-      verdicts[position] = templates.precomputed(template);
+      int labels = labelCount(value);
+      int flags = table.continues[position] ? CONTINUES : 0;
+      if (i < ruleCount) {
+        Rule rule = rules.get(i);
+        int template = templateIds[i];
+        boolean host = rule.kind() == RuleKind.HOST;
+        nameLabels[labels] = true;
+        suffixLabels[labels] |= !host;
+        flags |= template << TEMPLATE_SHIFT;
+        flags |= rule.ports().isAll() ? ALL_PORTS : 0;
+        flags |= host ? HOST : 0;
+        lines[position] = rule.source().line();
+        verdicts[position] = templates.precomputed(template);
+      } else {
+        // Hints come last in their group, after every rule, and decide nothing themselves.
+        suffixLabels[labels] = true;
+        flags |= HINT;
+        meta[groupStart] |= GROUP_HINTED;
+      }
+      meta[position] |= flags;
+      if (!table.continues[position]) {
+        groupStart = position + 1;
+      }
     }
     keyStart[n] = at;
+    long[] filter = new long[Math.max(2, Integer.highestOneBit(Math.max(1, n / 8)) * 2)];
+    int filterShift = filterShift(filter.length);
+    for (long hash : hashes) {
+      filter[(int) (hash >>> filterShift)] |= filterBits(hash);
+    }
     return new NameIndex(
-        table, keys, keyStart, meta, lines, verdicts, templates, domainLabels, hostLabels);
+        table, keys, keyStart, meta, lines, verdicts, templates, suffixLabels, nameLabels, filter);
+  }
+
+  private static int filterShift(int words) {
+    return 64 - Integer.numberOfTrailingZeros(words);
+  }
+
+  /** Two bits from the middle of a spread hash, where every bit of the key has been mixed in. */
+  private static long filterBits(long spreadHash) {
+    return 1L << (spreadHash >>> 20) | 1L << (spreadHash >>> 26);
   }
 
   /**
-   * The entry that decides among hosts and domains for a name, or -1. When it is a domain entry
-   * ({@link #isHost} false), a matching pattern still takes precedence over it.
+   * The entry that decides among hosts and domains for a name, or -1, with the name's label count
+   * and whether it ends with a pattern hint, packed in a {@code long} so that nothing is allocated:
+   * read them with {@link #entryOf}, {@link #labelsOf} and {@link #hinted}. When the entry is a
+   * domain entry ({@link #isHost} false), a matching pattern still takes precedence.
    */
-  int find(String name, int port) {
+  long find(String name, int port) {
     int length = name.length();
     long hash = 0;
     int labels = 1;
     int domain = -1;
-    for (int i = length - 1; i >= 0; i--) {
+    long hinted = 0;
+    int i = length - 1;
+    while (i >= 0) {
       char c = name.charAt(i);
       if (c == '.') {
         // `hash` now covers exactly the suffix after this dot, which has `labels` labels.
-        if (labels < domainLabels.length && domainLabels[labels]) {
+        if (labels < suffixLabels.length && suffixLabels[labels]) {
           int entry = probe(hash, name, i + 1, length);
           if (entry >= 0) {
             int found = firstApplying(entry, port, false);
             if (found >= 0) {
               domain = found; // a longer suffix than any found before
             }
+            hinted |= (meta[entry] & GROUP_HINTED) != 0 ? HINTED : 0;
           }
         }
         labels++;
+        hash = NameHash.step(hash, c);
+        i--;
+      } else if (i > 0 && name.charAt(i - 1) != '.') {
+        hash = NameHash.step2(hash, c, name.charAt(i - 1));
+        i -= 2;
+      } else {
+        hash = NameHash.step(hash, c);
+        i--;
       }
-      hash = NameHash.step(hash, c);
     }
-    if (labels < domainLabels.length && (domainLabels[labels] || hostLabels[labels])) {
+    if (labels < nameLabels.length && nameLabels[labels]) {
       int entry = probe(hash, name, 0, length);
       if (entry >= 0) {
         int host = firstApplying(entry, port, true);
         if (host >= 0) {
-          return host;
+          return found(labels, host) | hinted;
         }
         int found = firstApplying(entry, port, false);
         if (found >= 0) {
@@ -153,7 +224,24 @@ final class NameIndex {
         }
       }
     }
-    return domain;
+    return found(labels, domain) | hinted;
+  }
+
+  private static long found(int labels, int entry) {
+    return (long) labels << 32 | (entry & 0xFFFF_FFFFL);
+  }
+
+  static int entryOf(long found) {
+    return (int) found;
+  }
+
+  static int labelsOf(long found) {
+    return (int) (found >>> 32) & 0xFFFF;
+  }
+
+  /** Whether the name ends with a pattern hint, so that a pattern might match it. */
+  static boolean hinted(long found) {
+    return (found & HINTED) != 0;
   }
 
   boolean isHost(int entry) {
@@ -171,10 +259,6 @@ final class NameIndex {
     return verdict;
   }
 
-  int size() {
-    return meta.length;
-  }
-
   private String key(int entry) {
     int start = keyStart[entry];
     return new String(keys, start, keyStart[entry + 1] - start, StandardCharsets.ISO_8859_1);
@@ -184,7 +268,8 @@ final class NameIndex {
   private int firstApplying(int entry, int port, boolean host) {
     for (int e = entry; ; e++) {
       int m = meta[e];
-      if (((m & HOST) != 0) == host
+      if ((m & HINT) == 0
+          && ((m & HOST) != 0) == host
           && ((m & ALL_PORTS) != 0 || templates.ports(m >>> TEMPLATE_SHIFT).contains(port))) {
         return e;
       }
@@ -196,15 +281,19 @@ final class NameIndex {
 
   /** The first entry of the group whose name is {@code name[from, to)}, or -1. */
   private int probe(long hash, String name, int from, int to) {
-    long mixed = NameHash.mix(hash);
-    int tag = GroupTable.tag(mixed);
-    for (int s = GroupTable.firstSlot(mixed, mask); ; s = (s + 1) & mask) {
-      long slot = slots[s];
+    long mixed = GroupTable.spread(hash);
+    long bits = filterBits(mixed);
+    if ((filter[(int) (mixed >>> filterShift)] & bits) != bits) {
+      return -1;
+    }
+    int tag = table.tag(mixed);
+    for (int s = table.firstSlot(mixed); ; s = (s + 1) & table.mask) {
+      int slot = slots[s];
       if (slot == 0) {
         return -1;
       }
-      if (GroupTable.tagMatches(slot, tag)) {
-        int entry = GroupTable.entry(slot);
+      if (table.tagMatches(slot, tag)) {
+        int entry = table.entry(slot);
         if (keyEquals(entry, name, from, to)) {
           return entry;
         }

@@ -1,6 +1,5 @@
 package org.exitfilter.match;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -25,7 +24,8 @@ final class NetworkIndex {
 
   private final int bits;
   private final int[] lengthsLongestFirst;
-  private final long[] slots;
+  private final GroupTable table;
+  private final int[] slots;
   private final int mask;
   private final long[] high;
   private final long[] low;
@@ -48,6 +48,7 @@ final class NetworkIndex {
       Templates templates) {
     this.bits = bits;
     this.lengthsLongestFirst = lengthsLongestFirst;
+    this.table = table;
     this.slots = table.slots;
     this.mask = table.mask;
     this.high = high;
@@ -76,7 +77,7 @@ final class NetworkIndex {
     for (int i = 0; i < n; i++) {
       Rule rule = rules.get(i);
       byte[] address = rule.network().address().getAddress();
-      int length = prefixLength(rule.network());
+      int length = rule.network().prefixLength();
       if (address.length * 8 != bits || length < 0 || length > bits) {
         throw new IllegalArgumentException("bad network in " + rule.describe());
       }
@@ -130,14 +131,14 @@ final class NetworkIndex {
       long h = maskHigh(addressHigh, length);
       long l = maskLow(addressLow, length);
       long mixed = hash(h, l, length);
-      int tag = GroupTable.tag(mixed);
-      for (int s = GroupTable.firstSlot(mixed, mask); ; s = (s + 1) & mask) {
-        long slot = slots[s];
+      int tag = table.tag(mixed);
+      for (int s = table.firstSlot(mixed); ; s = (s + 1) & mask) {
+        int slot = slots[s];
         if (slot == 0) {
           break;
         }
-        int entry = GroupTable.entry(slot);
-        if (GroupTable.tagMatches(slot, tag)
+        int entry = table.entry(slot);
+        if (table.tagMatches(slot, tag)
             && high[entry] == h
             && low[entry] == l
             && prefix[entry] == length) {
@@ -152,14 +153,6 @@ final class NetworkIndex {
     return null;
   }
 
-  int size() {
-    return meta.length;
-  }
-
-  int bits() {
-    return bits;
-  }
-
   private Verdict firstApplying(int entry, int port) {
     for (int e = entry; ; e++) {
       int m = meta[e];
@@ -170,16 +163,6 @@ final class NetworkIndex {
         return null;
       }
     }
-  }
-
-  /**
-   * The prefix length in the address's own family. Java turns {@code ::ffff:a.b.c.d} into an IPv4
-   * address, so an IPv4-mapped network such as {@code ::ffff:192.0.2.0/120} arrives with an IPv4
-   * address and an IPv6 length; it means the IPv4 network {@code 192.0.2.0/24}.
-   */
-  static int prefixLength(IpNetwork network) {
-    int length = network.prefixLength();
-    return network.address() instanceof Inet4Address && length >= 96 ? length - 96 : length;
   }
 
   /** The verdict of an entry; built on first use for entries of shared templates. */
@@ -207,7 +190,7 @@ final class NetworkIndex {
   }
 
   private static long hash(long high, long low, int length) {
-    return NameHash.mix(high ^ NameHash.mix(low + length));
+    return GroupTable.spread((high * NameHash.MULTIPLIER + low) * NameHash.MULTIPLIER + length);
   }
 
   /** Eight bytes from {@code from}, big-endian; bytes past the end read as 0 (IPv4). */

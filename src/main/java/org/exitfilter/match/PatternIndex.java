@@ -25,7 +25,11 @@ final class PatternIndex {
   /** Shapes by label count, fewest {@code *} first; {@code null} where there are none. */
   private final Shape[][] shapesByLabels;
 
-  private final long[] slots;
+  /** {@code unhinted[n]}: some pattern of {@code n} labels ends with {@code *}, so has no hint. */
+  private final boolean[] unhinted;
+
+  private final GroupTable table;
+  private final int[] slots;
   private final int mask;
   private final byte[] keys;
   private final int[] keyStart;
@@ -48,6 +52,7 @@ final class PatternIndex {
 
   private PatternIndex(
       Shape[][] shapesByLabels,
+      boolean[] unhinted,
       GroupTable table,
       byte[] keys,
       int[] keyStart,
@@ -58,6 +63,8 @@ final class PatternIndex {
       Verdict[] verdicts,
       Templates templates) {
     this.shapesByLabels = shapesByLabels;
+    this.unhinted = unhinted;
+    this.table = table;
     this.slots = table.slots;
     this.mask = table.mask;
     this.keys = keys;
@@ -151,7 +158,9 @@ final class PatternIndex {
     keyStart[n] = at;
 
     Shape[][] shapesByLabels = new Shape[n == 0 ? 0 : maxLabels + 1][];
+    boolean[] unhinted = new boolean[shapesByLabels.length];
     for (Shape shape : shapes.values()) {
+      unhinted[shape.labels()] |= shape.starsFromRight()[0] == 0;
       int labels = shape.labels();
       Shape[] known = shapesByLabels[labels];
       Shape[] grown = known == null ? new Shape[1] : Arrays.copyOf(known, known.length + 1);
@@ -160,18 +169,43 @@ final class PatternIndex {
       shapesByLabels[labels] = grown;
     }
     return new PatternIndex(
-        shapesByLabels, table, keys, keyStart, meta, shapeOf, order, lines, verdicts, templates);
+        shapesByLabels,
+        unhinted,
+        table,
+        keys,
+        keyStart,
+        meta,
+        shapeOf,
+        order,
+        lines,
+        verdicts,
+        templates);
   }
 
   /**
-   * The pattern entry that decides for a name, or -1: among the patterns with the fewest {@code *}
-   * that match and apply to the port, an exception before a ban, then the first in file order.
+   * The suffix every name matching a pattern ends with: its labels right of the last {@code *}
+   * ({@code cdn.example.org} for {@code *.cdn.example.org}), or {@code null} if it ends with a
+   * {@code *}.
    */
-  int find(String name, int port) {
-    if (shapesByLabels.length == 0) {
-      return -1;
-    }
-    int labels = NameIndex.labelCount(name);
+  static String hintOf(String pattern) {
+    int star = pattern.lastIndexOf('*');
+    return star + 1 < pattern.length() ? pattern.substring(star + 2) : null;
+  }
+
+  /**
+   * Whether {@link #find} must be asked about a name that ends with no hint: only if some pattern
+   * of that many labels has none.
+   */
+  boolean mayMatchWithoutHint(int labels) {
+    return labels < unhinted.length && unhinted[labels];
+  }
+
+  /**
+   * The pattern entry that decides for a name of {@code labels} labels, or -1: among the patterns
+   * with the fewest {@code *} that match and apply to the port, an exception before a ban, then the
+   * first in file order.
+   */
+  int find(String name, int labels, int port) {
     if (labels >= shapesByLabels.length || shapesByLabels[labels] == null) {
       return -1;
     }
@@ -206,10 +240,6 @@ final class PatternIndex {
     return verdict;
   }
 
-  int size() {
-    return meta.length;
-  }
-
   private boolean precedes(int a, int b) {
     boolean exceptionA = (meta[a] & EXCEPTION) != 0;
     boolean exceptionB = (meta[b] & EXCEPTION) != 0;
@@ -231,14 +261,14 @@ final class PatternIndex {
   /** The first entry of the group of this shape whose fixed labels are the name's, or -1. */
   private int probe(Shape shape, String name) {
     long mixed = mixed(fixedLabelsHash(shape, name), shape);
-    int tag = GroupTable.tag(mixed);
-    for (int s = GroupTable.firstSlot(mixed, mask); ; s = (s + 1) & mask) {
-      long slot = slots[s];
+    int tag = table.tag(mixed);
+    for (int s = table.firstSlot(mixed); ; s = (s + 1) & mask) {
+      int slot = slots[s];
       if (slot == 0) {
         return -1;
       }
-      if (GroupTable.tagMatches(slot, tag)) {
-        int entry = GroupTable.entry(slot);
+      if (table.tagMatches(slot, tag)) {
+        int entry = table.entry(slot);
         if (shapeOf[entry] == shape.id() && matches(entry, name)) {
           return entry;
         }
@@ -282,7 +312,7 @@ final class PatternIndex {
   }
 
   private static long mixed(long hash, Shape shape) {
-    return NameHash.mix(hash + (shape.id() + 1L) * NameHash.MULTIPLIER);
+    return GroupTable.spread(NameHash.step(hash, (char) shape.id()));
   }
 
   /** Whether the stored pattern matches the name label by label ({@code *} is any one label). */

@@ -146,14 +146,12 @@ final class Templates {
 
     /**
      * Entries of the blocklist file, and network entries that could not be rebuilt equal (their
-     * value is not the canonical text, or an IPv4-mapped network), keep their own {@code Rule}.
+     * value is not the canonical text of their network), keep their own {@code Rule}.
      */
     private boolean keepsOwn(Rule rule) {
       IpNetwork network = rule.network();
       return rule.source().file().equals(blocklistFile)
-          || (network != null
-              && (!rule.value().equals(network.toString())
-                  || NetworkIndex.prefixLength(network) != network.prefixLength()));
+          || (network != null && !rule.value().equals(network.toString()));
     }
 
     private int add(Rule representative) {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -72,6 +73,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private boolean responseStarted;
   private boolean informationalResponse;
   private boolean closeAfterResponse;
+  private boolean clientBodyEndsWithClose;
   private ScheduledFuture<?> responseTimer;
 
   // The upstream connection, kept for the next request to the same destination.
@@ -180,6 +182,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     responseStarted = false;
     informationalResponse = false;
     closeAfterResponse = false;
+    clientBodyEndsWithClose = false;
     state = State.CONNECTING;
 
     String key = destination.toString();
@@ -230,15 +233,33 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     state = State.EXCHANGING;
-    upstream.writeAndFlush(request).addListener(closeClientOnFailure());
+    boolean complete = request instanceof LastHttpContent;
+    // Not flushed yet: the end of a body-less request is usually already decoded and goes out
+    // with the head in one write.
+    upstream.write(request).addListener(closeClientOnFailure());
+    if (complete) {
+      requestComplete = true;
+      startResponseTimer();
+    }
+    upstream.read();
+    ctx.read();
+    if (upstream != null) {
+      upstream.flush();
+    }
+  }
+
+  /**
+   * The whole request is on its way: the origin now has the response timeout to start its final
+   * response. Not earlier, since a client may take longer than that to send its body.
+   */
+  private void startResponseTimer() {
+    cancelResponseTimer();
     responseTimer =
         ctx.executor()
             .schedule(
                 this::responseTimedOut,
                 context.limits().responseTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
-    upstream.read();
-    ctx.read();
   }
 
   // ---------------------------------------------------------------- request body
@@ -268,6 +289,9 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     upstream.writeAndFlush(content).addListener(closeClientOnFailure());
     if (last) {
       requestComplete = true;
+      if (!responseStarted) {
+        startResponseTimer();
+      }
     } else if (upstream.isWritable()) {
       ctx.read();
     }
@@ -292,7 +316,10 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof HttpResponse response) {
-      cancelResponseTimer();
+      if (response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+        // A 100 Continue is not the answer: the clock runs on until the final response.
+        cancelResponseTimer();
+      }
       if (response.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
         upstreamBroken(
@@ -314,7 +341,13 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpContent content) {
       context.observer().bytesDownstream(content.content().readableBytes());
     }
-    ctx.writeAndFlush(msg).addListener(closeUpstreamOnFailure());
+    // Flushed at the end of the response or of the upstream read, so a small response leaves in
+    // one write rather than one per part.
+    if (last) {
+      ctx.writeAndFlush(msg).addListener(closeUpstreamOnFailure());
+    } else {
+      ctx.write(msg).addListener(closeUpstreamOnFailure());
+    }
     if (last) {
       if (informationalResponse) {
         informationalResponse = false;
@@ -325,6 +358,13 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     if (ctx.channel().isWritable()) {
       upstream.read();
+    }
+  }
+
+  /** The upstream read is drained: what was written to the client so far goes out. */
+  void upstreamReadComplete(Channel channel) {
+    if (channel == upstream) {
+      ctx.flush();
     }
   }
 
@@ -357,6 +397,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
       closeAfterResponse = true;
     }
+    clientBodyEndsWithClose = !bodyless && !clientHttp11 && (chunked || delimitedByClose);
     if (!requestComplete) {
       // The origin answered before the body was sent; the rest of the body cannot be skipped
       // reliably, so this connection ends with the response.
@@ -404,6 +445,16 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The upstream connection failed (a reset, an I/O error). Whatever its codec still delivers on
+   * the close that follows is not trusted: for a close-delimited body it would be a regular end.
+   */
+  void upstreamFailed(Channel channel) {
+    if (channel == upstream) {
+      upstreamBroken(ProxyError.RESPONSE_INCOMPLETE);
+    }
+  }
+
   private void upstreamBroken(ProxyError error) {
     cancelResponseTimer();
     closeUpstream();
@@ -412,6 +463,10 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     if (responseStarted) {
       state = State.DONE;
+      if (clientBodyEndsWithClose) {
+        // A closed connection would tell this client the body is complete; only a reset can not.
+        ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+      }
       ctx.close();
     } else {
       fail(new ProxyException(error, "origin did not send a complete response"));

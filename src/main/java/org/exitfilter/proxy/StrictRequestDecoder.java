@@ -27,6 +27,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         new HttpDecoderConfig()
             .setMaxInitialLineLength(maxRequestLineLength)
             .setMaxHeaderSize(maxHeaderSize)
+            // Body pieces of up to 64 KiB: fewer messages per megabyte relayed.
+            .setMaxChunkSize(64 * 1024)
             .setAllowDuplicateContentLengths(false)
             .setStrictLineParsing(true)
             .setValidateHeaders(true));

@@ -22,6 +22,11 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    frontend.upstreamReadComplete(ctx.channel());
+  }
+
+  @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     frontend.upstreamWritabilityChanged(ctx.channel());
     ctx.fireChannelWritabilityChanged();
@@ -44,7 +49,9 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // Resets and the like end the connection; channelInactive tells the frontend.
+    // Resets and the like end the connection. The frontend hears of it first: on the close, the
+    // codec takes the end of a close-delimited body for a regular end and says it is complete.
+    frontend.upstreamFailed(ctx.channel());
     ctx.close();
   }
 }

@@ -11,13 +11,13 @@ class GroupTableTest {
 
   /** Follows the probe sequence for a hash to the group with the given key, as lookups do. */
   private static List<Integer> group(GroupTable table, long hash, int[] keys, int key) {
-    for (int s = GroupTable.firstSlot(hash, table.mask); ; s = (s + 1) & table.mask) {
-      long slot = table.slots[s];
+    for (int s = table.firstSlot(hash); ; s = (s + 1) & table.mask) {
+      int slot = table.slots[s];
       if (slot == 0) {
         return List.of();
       }
-      int first = GroupTable.entry(slot);
-      if (GroupTable.tagMatches(slot, GroupTable.tag(hash)) && keys[table.order[first]] == key) {
+      int first = table.entry(slot);
+      if (table.tagMatches(slot, table.tag(hash)) && keys[table.order[first]] == key) {
         List<Integer> members = new ArrayList<>();
         for (int e = first; ; e++) {
           members.add(table.order[e]);
@@ -34,7 +34,7 @@ class GroupTableTest {
     int[] keys = {7, 3, 7, 9, 3, 7};
     long[] hashes = new long[keys.length];
     for (int i = 0; i < keys.length; i++) {
-      hashes[i] = NameHash.mix(keys[i]);
+      hashes[i] = GroupTable.spread(keys[i]);
     }
 
     GroupTable table = GroupTable.build(hashes, (a, b) -> keys[a] == keys[b]);
@@ -42,15 +42,15 @@ class GroupTableTest {
     assertThat(group(table, hashes[0], keys, 7)).containsExactly(0, 2, 5);
     assertThat(group(table, hashes[1], keys, 3)).containsExactly(1, 4);
     assertThat(group(table, hashes[3], keys, 9)).containsExactly(3);
-    assertThat(group(table, NameHash.mix(4), keys, 4)).isEmpty();
+    assertThat(group(table, GroupTable.spread(4), keys, 4)).isEmpty();
   }
 
   @Test
   void keysWhoseHashesCollideCompletelyStayApart() {
     int[] keys = {1, 2, 3, 1, 4, 2, 5};
     long[] hashes = new long[keys.length];
-    // All in one probe chain, starting at the last slot so that the chain wraps around.
-    Arrays.fill(hashes, 0xABCD_0000_0000_0000L | 15);
+    // All in one probe chain, starting at the last slot (top bits 1111) so that it wraps around.
+    Arrays.fill(hashes, 0xFABC_DEF0_1234_5678L);
 
     GroupTable table = GroupTable.build(hashes, (a, b) -> keys[a] == keys[b]);
 

@@ -215,6 +215,20 @@ class MatcherTest {
 
   @ParameterizedTest
   @EnumSource(CacheMode.class)
+  void verdictsOnManyPortsOfOneNameStayApart(CacheMode mode) {
+    Matcher matcher = compile(list().ban(DOMAIN, "example.org", Ports.of(2, 4, 6, 8, 10)), mode);
+
+    for (int round = 0; round < 3; round++) {
+      for (int port = 1; port <= 10; port++) {
+        assertThat(decide(matcher, "www.example.org", port))
+            .as("port " + port + ", round " + round)
+            .isEqualTo(port % 2 == 0 ? Decision.BLOCK : Decision.NO_MATCH);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(CacheMode.class)
   void expiredEntriesAreLeftOutAndExpiryDayIsIncluded(CacheMode mode) {
     TestLists list =
         list()

@@ -50,7 +50,8 @@ final class ReferenceMatcher implements Matcher {
               candidates(port)
                   .filter(c -> c.rule().kind() == RuleKind.NETWORK)
                   .filter(c -> contains(c.rule(), form)),
-              Comparator.comparingInt((Candidate c) -> prefixLength(c.rule())).reversed());
+              Comparator.comparingInt((Candidate c) -> c.rule().network().prefixLength())
+                  .reversed());
       if (verdict.blocked()) {
         return verdict;
       }
@@ -128,19 +129,13 @@ final class ReferenceMatcher implements Matcher {
     };
   }
 
-  /** The prefix length in the address's family: {@code ::ffff:a.b.c.d/n} arrives as IPv4. */
-  private static int prefixLength(Rule rule) {
-    int length = rule.network().prefixLength();
-    return rule.network().address().getAddress().length == 4 && length > 32 ? length - 96 : length;
-  }
-
   private static boolean contains(Rule rule, InetAddress form) {
     byte[] network = rule.network().address().getAddress();
     byte[] address = form.getAddress();
     if (network.length != address.length) {
       return false;
     }
-    int length = prefixLength(rule);
+    int length = rule.network().prefixLength();
     for (int bit = 0; bit < length; bit++) {
       int mask = 0x80 >>> (bit % 8);
       if ((network[bit / 8] & mask) != (address[bit / 8] & mask)) {

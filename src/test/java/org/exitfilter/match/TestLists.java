@@ -74,8 +74,10 @@ final class TestLists {
     InetAddress address = address(slash < 0 ? cidr : cidr.substring(0, slash));
     byte[] bytes = address.getAddress();
     int length = slash < 0 ? bytes.length * 8 : Integer.parseInt(cidr.substring(slash + 1));
-    int ownLength = bytes.length == 4 && length > 32 ? length - 96 : length; // ::ffff:a.b.c.d/n
-    for (int bit = ownLength; bit < bytes.length * 8; bit++) {
+    if (bytes.length == 4 && length > 32) {
+      length -= 96; // ::ffff:a.b.c.d/n, which IpNetwork keeps as the IPv4 network it covers
+    }
+    for (int bit = length; bit < bytes.length * 8; bit++) {
       bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
     }
     try {

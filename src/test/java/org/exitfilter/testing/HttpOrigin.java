@@ -36,6 +36,14 @@ import java.util.function.Consumer;
  *   <li>{@code /status/NNN} that status (200-599) with a tiny body (none for 204 and 304).
  *   <li>{@code /hang} reads the request and never answers.
  *   <li>{@code /reset} resets the connection (TCP RST) as soon as the request head is read.
+ *   <li>{@code /abort?n=N} a body delimited by closing the connection, cut short: N/2 bytes, then a
+ *       TCP RST (a close-delimited body cut by a FIN would look complete).
+ *   <li>{@code /stall} reads the request head, then stops reading the connection for good and never
+ *       answers: a client sending a body to it is held back by TCP. Reading nothing, it does not
+ *       notice the client closing either: the connection stays open until the origin closes.
+ *   <li>{@code /hop-by-hop} 200 with connection-specific response fields ({@code Connection:
+ *       X-Hop}, {@code X-Hop}, {@code Keep-Alive}, {@code Upgrade}, {@code Proxy-Connection},
+ *       {@code Proxy-Authenticate}) beside an end-to-end one ({@code X-End-To-End: kept}).
  *   <li>anything else: 404; a malformed {@code n}: 400; a malformed request: 400 and close.
  * </ul>
  *
@@ -127,13 +135,21 @@ public final class HttpOrigin implements AutoCloseable {
     return requestLog.last();
   }
 
+  /**
+   * Requests received whole, head and body (for requests with a body: the body's end arrived). A
+   * request whose body was cut off is counted by {@link #requestCount()} but not here.
+   */
+  public int completeRequests() {
+    return requestLog.completeRequests();
+  }
+
   /** Pattern body bytes generated so far, on all connections (for backpressure tests). */
-  long patternBytesGenerated() {
+  public long patternBytesGenerated() {
     return requestLog.patternBytes();
   }
 
   /** Pattern bodies waiting for a slow reader (for backpressure tests). */
-  int pausedStreams() {
+  public int pausedStreams() {
     return requestLog.pausedStreams();
   }
 

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.EOFException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -305,6 +306,78 @@ class HttpOriginTest {
 
       assertThat(raw.awaitEnd()).isEqualTo(RawClient.End.RESET);
       assertThat(origin.lastRequest().uri()).isEqualTo("/reset");
+    }
+  }
+
+  @Test
+  void abortSendsHalfOfACloseDelimitedBodyAndResets() throws Exception {
+    try (RawClient raw = RawClient.connect(origin.address())) {
+      raw.send("GET /abort?n=20000 HTTP/1.1\r\nHost: a\r\n\r\n");
+      RawResponse head = raw.readResponseHead();
+
+      assertThat(head.hasHeader("Content-Length")).isFalse();
+      assertThat(head.hasHeader("Transfer-Encoding")).isFalse();
+      assertThat(raw.awaitEnd()).isEqualTo(RawClient.End.RESET);
+    }
+  }
+
+  @Test
+  void stallReadsTheHeadThenHoldsBackTheBody() throws Exception {
+    try (RawClient raw = RawClient.connect(origin.address())) {
+      raw.send("POST /stall HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000000\r\n\r\n");
+      Await.until("the origin saw the head", () -> origin.requestCount() == 1);
+      raw.send(new byte[64 * 1024]);
+
+      assertThat(raw.staysSilentFor(Duration.ofMillis(100))).isTrue();
+      assertThat(origin.completeRequests()).isZero();
+    }
+  }
+
+  @Test
+  void hopByHopAnswersWithConnectionSpecificFields() throws Exception {
+    try (RawClient raw = RawClient.connect(origin.address())) {
+      raw.send("GET /hop-by-hop HTTP/1.1\r\nHost: a\r\n\r\n");
+      RawResponse response = raw.readResponse();
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.header("Connection")).isEqualTo("X-Hop");
+      assertThat(response.header("X-Hop")).isEqualTo("connection-specific");
+      assertThat(response.header("Keep-Alive")).isEqualTo("timeout=5");
+      assertThat(response.header("Upgrade")).isEqualTo("h2c");
+      assertThat(response.header("Proxy-Connection")).isEqualTo("keep-alive");
+      assertThat(response.hasHeader("Proxy-Authenticate")).isTrue();
+      assertThat(response.header("X-End-To-End")).isEqualTo("kept");
+    }
+  }
+
+  @Test
+  void completeRequestsCountsOnlyRequestsWhoseBodyArrivedWhole() throws Exception {
+    try (RawClient raw = RawClient.connect(origin.address())) {
+      raw.send("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n");
+      raw.readResponse();
+      raw.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhalf");
+      Await.until("the origin saw the second head", () -> origin.requestCount() == 2);
+    }
+
+    Await.until("the origin saw the close", () -> origin.openConnections() == 0);
+    assertThat(origin.completeRequests()).isOne();
+  }
+
+  @Test
+  void rawClientStreamsBodiesOfEveryFramingAndReportsACut() throws Exception {
+    try (RawClient raw = RawClient.connect(origin.address())) {
+      raw.send("GET /chunked?n=100000 HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(BodyPattern.verify(raw.openBody(raw.readResponseHead()))).isEqualTo(100_000);
+      raw.send("GET /bytes?n=5000 HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(BodyPattern.verify(raw.openBody(raw.readResponseHead()))).isEqualTo(5000);
+      raw.send("GET /close?n=7000 HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(BodyPattern.verify(raw.openBody(raw.readResponseHead()))).isEqualTo(7000);
+    }
+    try (RawClient raw = RawClient.connect(origin.address())) {
+      raw.send("GET /half?n=5000 HTTP/1.1\r\nHost: a\r\n\r\n");
+      InputStream body = raw.openBody(raw.readResponseHead());
+
+      assertThatThrownBy(() -> BodyPattern.verify(body)).isInstanceOf(EOFException.class);
     }
   }
 

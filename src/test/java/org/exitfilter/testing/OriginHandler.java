@@ -13,11 +13,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -67,6 +69,9 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
 
   private boolean closing;
 
+  /** A /stall request arrived: nothing more is read or answered on this connection. */
+  private boolean stalled;
+
   // The pattern body being streamed for `answering`.
   private Framing framing;
   private boolean streamKeepAlive;
@@ -79,7 +84,8 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     LENGTH,
     CHUNKED,
     CLOSE,
-    HALF
+    HALF,
+    ABORT
   }
 
   OriginHandler(int connection, RequestLog requestLog, String rootText) {
@@ -91,7 +97,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
-      if (closing) {
+      if (closing || stalled) {
         return;
       }
       if (msg instanceof DecoderResultProvider provider && provider.decoderResult().isFailure()) {
@@ -179,6 +185,12 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
+    if (route.kind() == Route.Kind.STALL) {
+      // Whatever was read with the head is dropped; TCP holds back the rest of the body.
+      stalled = true;
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
     if (HttpUtil.is100ContinueExpected(request) && answering == null && waiting.isEmpty()) {
       ctx.writeAndFlush(
           new DefaultFullHttpResponse(
@@ -195,6 +207,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
   private void onContent(ChannelHandlerContext ctx, HttpContent content) {
     receiving.received(content.content());
     if (content instanceof LastHttpContent) {
+      requestLog.requestCompleted();
       receiving.complete = true;
       receiving = null;
       answerWaiting(ctx);
@@ -233,17 +246,42 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
       case CHUNKED -> stream(ctx, exchange, Framing.CHUNKED, route.n());
       case CLOSE -> stream(ctx, exchange, Framing.CLOSE, route.n());
       case HALF -> stream(ctx, exchange, Framing.HALF, route.n());
+      case ABORT -> stream(ctx, exchange, Framing.ABORT, route.n());
+      case HOP_BY_HOP -> respondWithHopByHopFields(ctx, exchange);
       case HANG -> {
         // Never answered: `answering` stays set, so later requests on this connection are read
         // but never answered either.
       }
-      case RESET -> throw new IllegalStateException("reset is handled on arrival");
+      case RESET, STALL -> throw new IllegalStateException(route.kind() + " is handled on arrival");
     }
   }
 
   /** A small text response with Content-Length (none for 204 and 304, which have no body). */
   private void respond(
       ChannelHandlerContext ctx, Exchange exchange, HttpResponseStatus status, String text) {
+    respond(ctx, exchange, status, text, new DefaultHttpHeaders());
+  }
+
+  /** A 200 whose head carries fields that belong to this connection only, for a proxy to drop. */
+  private void respondWithHopByHopFields(ChannelHandlerContext ctx, Exchange exchange) {
+    HttpHeaders fields =
+        new DefaultHttpHeaders()
+            .add(HttpHeaderNames.CONNECTION, "X-Hop")
+            .add("X-Hop", "connection-specific")
+            .add(HttpHeaderNames.KEEP_ALIVE, "timeout=5")
+            .add(HttpHeaderNames.UPGRADE, "h2c")
+            .add("Proxy-Connection", "keep-alive")
+            .add(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"origin\"")
+            .add("X-End-To-End", "kept");
+    respond(ctx, exchange, HttpResponseStatus.OK, "hop-by-hop\n", fields);
+  }
+
+  private void respond(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpResponseStatus status,
+      String text,
+      HttpHeaders extraFields) {
     boolean bodiless =
         status.code() == HttpResponseStatus.NO_CONTENT.code()
             || status.code() == HttpResponseStatus.NOT_MODIFIED.code();
@@ -254,6 +292,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
       HttpUtil.setContentLength(head, bytes.length);
     }
     setConnection(head, exchange, exchange.keepAlive);
+    head.headers().add(extraFields);
     ctx.write(head);
     LastHttpContent last =
         bodiless || exchange.head
@@ -269,7 +308,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     switch (framing) {
       case LENGTH, HALF -> HttpUtil.setContentLength(head, n);
       case CHUNKED -> HttpUtil.setTransferEncodingChunked(head, true);
-      case CLOSE -> {
+      case CLOSE, ABORT -> {
         // Neither length nor chunking: the body ends when the connection does.
       }
     }
@@ -280,7 +319,8 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     this.framing = framing;
     this.streamKeepAlive = keepAlive;
     this.offset = 0;
-    this.end = exchange.head ? 0 : framing == Framing.HALF ? n / 2 : n;
+    boolean cut = framing == Framing.HALF || framing == Framing.ABORT;
+    this.end = exchange.head ? 0 : cut ? n / 2 : n;
     pump(ctx);
   }
 
@@ -306,6 +346,17 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
       // Content-Length promised twice as much; closing now is the point of /half.
       closing = true;
       last.addListener(ChannelFutureListener.CLOSE);
+      answering = null;
+      return;
+    }
+    if (finished == Framing.ABORT) {
+      // A FIN would end a close-delimited body as if complete; only a reset shows the cut.
+      closing = true;
+      last.addListener(
+          f -> {
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            ctx.close();
+          });
       answering = null;
       return;
     }

@@ -248,6 +248,105 @@ public final class RawClient implements AutoCloseable {
     return bytes;
   }
 
+  /**
+   * The body of a response whose head {@link #readResponseHead()} returned, decoded as its fields
+   * frame it and streamed as it arrives: for bodies too large to hold in memory, and to see where a
+   * cut-off body ends. Chunked bodies are de-chunked (trailer fields skipped), a Content-Length is
+   * read exactly, anything else until the connection closes. At the end of a chunked or
+   * Content-Length body the stream returns -1 and the connection is left at the next response; a
+   * connection that ends before the framing's end throws {@link EOFException}. Closing the stream
+   * does not close the connection. Not for bodiless responses (to HEAD, 1xx, 204, 304).
+   */
+  public InputStream openBody(RawResponse head) {
+    String transferEncoding = head.header("Transfer-Encoding");
+    if (transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+      return new ChunkedBody();
+    }
+    String contentLength = head.header("Content-Length");
+    if (contentLength != null) {
+      return new LengthBody(Long.parseLong(contentLength.trim()));
+    }
+    return new BodyStream() {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return in.read(b, off, len);
+      }
+    };
+  }
+
+  /** A view of the connection's input that reads one body; closing it keeps the connection. */
+  private abstract static class BodyStream extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+    }
+  }
+
+  private final class LengthBody extends BodyStream {
+    private long remaining;
+
+    LengthBody(long length) {
+      this.remaining = length;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (remaining == 0) {
+        return -1;
+      }
+      int read = in.read(b, off, (int) Math.min(len, remaining));
+      if (read == -1) {
+        throw new EOFException("connection closed with " + remaining + " body bytes missing");
+      }
+      remaining -= read;
+      return read;
+    }
+  }
+
+  private final class ChunkedBody extends BodyStream {
+    private long chunkRemaining;
+    private boolean inChunk;
+    private boolean done;
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (done) {
+        return -1;
+      }
+      if (chunkRemaining == 0) {
+        if (inChunk) {
+          String end = readLine();
+          if (!end.isEmpty()) {
+            throw new IOException("chunk not followed by CRLF but: " + end);
+          }
+        }
+        String sizeLine = readLine();
+        int semicolon = sizeLine.indexOf(';');
+        String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim();
+        try {
+          chunkRemaining = Long.parseLong(hex, 16);
+        } catch (NumberFormatException e) {
+          throw new IOException("not a chunk size line: " + sizeLine, e);
+        }
+        inChunk = true;
+        if (chunkRemaining == 0) {
+          for (String trailer = readLine(); !trailer.isEmpty(); trailer = readLine()) {
+            // Trailer fields are not kept.
+          }
+          done = true;
+          return -1;
+        }
+      }
+      int read = in.read(b, off, (int) Math.min(len, chunkRemaining));
+      if (read == -1) {
+        throw new EOFException("connection closed inside a chunk");
+      }
+      chunkRemaining -= read;
+      return read;
+    }
+  }
+
   /** Reads until the peer closes the connection and returns everything read. */
   public byte[] readToEnd() throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();

@@ -15,6 +15,7 @@ final class RequestLog {
 
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger requestCount = new AtomicInteger();
+  private final AtomicInteger completeRequests = new AtomicInteger();
   private final Deque<RecordedRequest> recent = new ArrayDeque<>();
   private final AtomicLong patternBytes = new AtomicLong();
   private final AtomicInteger pausedStreams = new AtomicInteger();
@@ -38,6 +39,15 @@ final class RequestLog {
 
   int requestCount() {
     return requestCount.get();
+  }
+
+  /** A request's body (possibly empty) arrived to its end. */
+  void requestCompleted() {
+    completeRequests.incrementAndGet();
+  }
+
+  int completeRequests() {
+    return completeRequests.get();
   }
 
   synchronized List<RecordedRequest> requests() {

@@ -22,6 +22,9 @@ record Route(Route.Kind kind, long n, int status, String problem) {
     STATUS,
     HANG,
     RESET,
+    STALL,
+    ABORT,
+    HOP_BY_HOP,
     NOT_FOUND,
     BAD_REQUEST
   }
@@ -53,6 +56,12 @@ record Route(Route.Kind kind, long n, int status, String problem) {
         return of(Kind.HANG);
       case "/reset":
         return of(Kind.RESET);
+      case "/stall":
+        return of(Kind.STALL);
+      case "/hop-by-hop":
+        return of(Kind.HOP_BY_HOP);
+      case "/abort":
+        return withLength(Kind.ABORT, query);
       case "/bytes":
         return withLength(Kind.BYTES, query);
       case "/chunked":
