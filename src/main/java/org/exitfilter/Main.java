@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import org.exitfilter.cli.CheckCommand;
 import org.exitfilter.cli.ExitCodes;
+import org.exitfilter.cli.RequestsCommand;
 import org.exitfilter.cli.RunCommand;
 import org.exitfilter.cli.ValidateCommand;
 import org.exitfilter.cli.Version;
@@ -19,7 +20,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "A filtering forward proxy for the exits of anonymization networks.",
-    subcommands = {RunCommand.class, CheckCommand.class, ValidateCommand.class})
+    subcommands = {
+      RunCommand.class,
+      CheckCommand.class,
+      ValidateCommand.class,
+      RequestsCommand.class
+    })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 

@@ -1,0 +1,314 @@
+package org.exitfilter.requests;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One ban request as kept in {@code requests/ID.yaml}: who asked, for which names, how ownership
+ * was proved, and what the operator decided. Immutable; every change makes a new value that is
+ * written back whole.
+ *
+ * <p>The texts that come from the mail (subject, names, message id) were stripped of control and
+ * bidirectional-override characters on import, so they can be printed to a terminal as they are.
+ *
+ * @param id short and sortable, such as {@code 2026-11-25-k3m9qa}: the import day (UTC) and a
+ *     random suffix
+ * @param state where the request stands
+ * @param imported when it was imported
+ * @param sender the {@code From} address, or {@code null} when the mail has none
+ * @param senderName the display name of {@code From}, or {@code null}
+ * @param forwardedFrom the {@code From} address of a forwarded message inside the mail, or {@code
+ *     null}
+ * @param sent the mail's {@code Date}, or {@code null} when missing or unreadable
+ * @param messageId the mail's {@code Message-ID}, or {@code null}
+ * @param messageSha256 hex SHA-256 of the mail's bytes; identifies a mail without a Message-ID
+ * @param subject the decoded subject, or {@code null}
+ * @param candidates the names the request may be about, normalized as the proxy normalizes them
+ * @param attention why the operator should look closer (no name found, names only from mail
+ *     addresses); empty when nothing stands out
+ * @param token the random token the owner publishes to prove control of a name
+ * @param proofs the proofs found by {@code verify}
+ * @param banned the names {@code approve} added to the blocklist
+ * @param forced whether {@code approve} added a name no proof covered
+ * @param history what happened to the request, oldest first
+ */
+public record BanRequest(
+    String id,
+    State state,
+    Instant imported,
+    String sender,
+    String senderName,
+    String forwardedFrom,
+    Instant sent,
+    String messageId,
+    String messageSha256,
+    String subject,
+    List<Candidate> candidates,
+    List<String> attention,
+    String token,
+    List<Proof> proofs,
+    List<String> banned,
+    boolean forced,
+    List<Event> history) {
+
+  public BanRequest {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(imported, "imported");
+    Objects.requireNonNull(messageSha256, "messageSha256");
+    Objects.requireNonNull(token, "token");
+    candidates = List.copyOf(candidates);
+    attention = List.copyOf(attention);
+    proofs = List.copyOf(proofs);
+    banned = List.copyOf(banned);
+    history = List.copyOf(history);
+  }
+
+  /** The states of a request; the YAML file spells them in lower case. */
+  public enum State {
+    /** Imported; no proof of ownership yet. */
+    PENDING,
+    /** At least one name has a proof. */
+    VERIFIED,
+    /** The ban is in the blocklist. */
+    APPROVED,
+    /** The operator declined it. */
+    REJECTED,
+    /** The ban was approved, then removed again at the owner's request. */
+    LIFTED;
+
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the request still waits for the operator (verify, approve or reject). */
+    public boolean open() {
+      return this == PENDING || this == VERIFIED;
+    }
+  }
+
+  /** Where a candidate name was found. */
+  public enum FoundIn {
+    /** The host of a link (a URL in the text, or an HTML link). */
+    LINK("a link"),
+    /** A bare name in the subject or the text. */
+    TEXT("the text"),
+    /** The domain of a mail address in the text: used only when nothing else names a site. */
+    MAIL_ADDRESS("a mail address only"),
+    /** Added by the operator with {@code verify --domain} or {@code approve --domain}. */
+    OPERATOR("the operator");
+
+    private final String description;
+
+    FoundIn(String description) {
+      this.description = description;
+    }
+
+    public String key() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public String description() {
+      return description;
+    }
+  }
+
+  /**
+   * A name the request may be about.
+   *
+   * @param name ASCII, lower case, no trailing dot: exactly what the proxy matches
+   * @param foundIn where it was first found
+   */
+  public record Candidate(String name, FoundIn foundIn) {
+    public Candidate {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(foundIn, "foundIn");
+    }
+  }
+
+  /** The ways an owner can prove control of a name. */
+  public enum Method {
+    /** A TXT record {@code _exitfilter-ban.NAME} holding the token. */
+    DNS_TXT(true),
+    /** {@code http://NAME/.well-known/exitfilter-ban.txt} holding the token. */
+    HTTP_FILE(true),
+    /**
+     * The request came from an address at the name (or at a parent of it). Weak: nothing stops a
+     * stranger from writing any {@code From} address.
+     */
+    SENDER_ADDRESS(false);
+
+    private final boolean strong;
+
+    Method(boolean strong) {
+      this.strong = strong;
+    }
+
+    public boolean strong() {
+      return strong;
+    }
+
+    public String key() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /**
+   * A proof found by {@code verify}.
+   *
+   * @param name the name it proves control of (and so of every name under it)
+   * @param method how
+   * @param checked when it was checked
+   * @param detail what was seen, such as the TXT record's name or the URL fetched
+   */
+  public record Proof(String name, Method method, Instant checked, String detail) {
+    public Proof {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(checked, "checked");
+      Objects.requireNonNull(detail, "detail");
+    }
+
+    /** Whether this proof covers {@code target}: the same name or a name under it. */
+    public boolean covers(String target) {
+      return target.equals(name) || target.endsWith("." + name);
+    }
+  }
+
+  /**
+   * One step in the request's history.
+   *
+   * @param at when
+   * @param action imported, verify, approved, rejected or lifted
+   * @param note what the step decided or found, in words
+   */
+  public record Event(Instant at, String action, String note) {
+    public Event {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(note, "note");
+    }
+  }
+
+  /**
+   * The day (UTC) the owner asked: the mail's date, or the import day when it has none or claims a
+   * later one (a sender's clock, or a sender, can be wrong).
+   */
+  public LocalDate requestedOn() {
+    Instant when = sent != null && sent.isBefore(imported) ? sent : imported;
+    return LocalDate.ofInstant(when, ZoneOffset.UTC);
+  }
+
+  /** The candidate names, in the order found. */
+  public List<String> names() {
+    return candidates.stream().map(Candidate::name).toList();
+  }
+
+  /** The strongest proof covering {@code name}, or {@code null}. */
+  public Proof proofFor(String name) {
+    Proof best = null;
+    for (Proof proof : proofs) {
+      if (proof.covers(name)
+          && (best == null || (proof.method().strong() && !best.method().strong()))) {
+        best = proof;
+      }
+    }
+    return best;
+  }
+
+  /** A copy in another state, with one more history event. */
+  BanRequest with(State newState, Event event) {
+    return new BanRequest(
+        id,
+        newState,
+        imported,
+        sender,
+        senderName,
+        forwardedFrom,
+        sent,
+        messageId,
+        messageSha256,
+        subject,
+        candidates,
+        attention,
+        token,
+        proofs,
+        banned,
+        forced,
+        append(history, event));
+  }
+
+  BanRequest withCandidates(List<Candidate> newCandidates) {
+    return new BanRequest(
+        id,
+        state,
+        imported,
+        sender,
+        senderName,
+        forwardedFrom,
+        sent,
+        messageId,
+        messageSha256,
+        subject,
+        newCandidates,
+        attention,
+        token,
+        proofs,
+        banned,
+        forced,
+        history);
+  }
+
+  BanRequest withProofs(List<Proof> newProofs) {
+    return new BanRequest(
+        id,
+        state,
+        imported,
+        sender,
+        senderName,
+        forwardedFrom,
+        sent,
+        messageId,
+        messageSha256,
+        subject,
+        candidates,
+        attention,
+        token,
+        newProofs,
+        banned,
+        forced,
+        history);
+  }
+
+  BanRequest withBans(List<String> newBanned, boolean newForced) {
+    return new BanRequest(
+        id,
+        state,
+        imported,
+        sender,
+        senderName,
+        forwardedFrom,
+        sent,
+        messageId,
+        messageSha256,
+        subject,
+        candidates,
+        attention,
+        token,
+        proofs,
+        newBanned,
+        newForced,
+        history);
+  }
+
+  static <T> List<T> append(List<T> list, T item) {
+    List<T> copy = new ArrayList<>(list);
+    copy.add(item);
+    return copy;
+  }
+}

@@ -1,0 +1,35 @@
+package org.exitfilter.requests;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a ban request mail says, as far as the workflow needs it. The header texts are already
+ * {@linkplain Untrusted#oneLine cleaned}; {@code texts} are not, and never leave this package
+ * except as the names found in them.
+ *
+ * @param sender the first {@code From} address, or {@code null}
+ * @param senderName its display name, or {@code null}
+ * @param sent the {@code Date}, or {@code null}
+ * @param messageId the {@code Message-ID} with its angle brackets, or {@code null}
+ * @param subject the decoded subject, or {@code null}
+ * @param forwardedFrom the {@code From} address of the first forwarded message inside, or {@code
+ *     null}
+ * @param texts what to look for names in: the subject, then each readable body part (HTML turned
+ *     into its text and its links), forwarded messages included
+ * @param sha256 hex SHA-256 of the raw mail
+ */
+record Mail(
+    String sender,
+    String senderName,
+    Instant sent,
+    String messageId,
+    String subject,
+    String forwardedFrom,
+    List<String> texts,
+    String sha256) {
+
+  Mail {
+    texts = List.copyOf(texts);
+  }
+}

@@ -1,0 +1,201 @@
+package org.exitfilter.requests;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.exitfilter.config.BlocklistLoader;
+import org.exitfilter.config.ConfigException;
+import org.exitfilter.config.ProxyConfig;
+import org.exitfilter.match.Matcher;
+import org.exitfilter.requests.BanRequest.Candidate;
+import org.exitfilter.requests.BanRequest.FoundIn;
+import org.exitfilter.requests.BanRequest.Method;
+import org.exitfilter.requests.BanRequests.Check;
+
+/**
+ * Checks the three ways an owner can prove control of a name: a TXT record {@code
+ * _exitfilter-ban.NAME} holding the token (asked of the configured resolver), the file {@code
+ * http://NAME/.well-known/exitfilter-ban.txt} holding it (fetched through the proxy's own checks,
+ * see {@link ProxiedFetch}), and, weakest, a sender address at the name.
+ *
+ * <p>The verification proxy is started on the first HTTP check and stopped on {@link #close()}.
+ */
+final class Verifier implements AutoCloseable {
+  static final String DNS_PREFIX = "_exitfilter-ban.";
+  static final String WELL_KNOWN_PATH = "/.well-known/exitfilter-ban.txt";
+
+  /** Redirects followed, and only to the same name (http to https, another path). */
+  private static final int MAX_REDIRECTS = 3;
+
+  private final ProxyConfig config;
+  private final DnsTxt dns;
+  private final int httpPort;
+  private final Clock clock;
+  private ProxiedFetch fetch;
+
+  /**
+   * @param httpPort the port of the proof URL: 80, except in tests, whose origins listen on
+   *     ephemeral ports
+   */
+  Verifier(ProxyConfig config, int httpPort, Clock clock) {
+    this.config = config;
+    this.dns = new DnsTxt(config.resolver());
+    this.httpPort = httpPort;
+    this.clock = clock;
+  }
+
+  /** Every check of one candidate, sender first (it costs nothing), then DNS, then HTTP. */
+  List<Check> check(BanRequest request, Candidate candidate) throws IOException, ConfigException {
+    List<Check> checks = new ArrayList<>();
+    checks.add(sender(request, candidate));
+    checks.add(dns(request, candidate.name()));
+    checks.add(http(request, candidate.name()));
+    return checks;
+  }
+
+  private Check sender(BanRequest request, Candidate candidate) {
+    String name = candidate.name();
+    Method method = Method.SENDER_ADDRESS;
+    if (request.sender() == null) {
+      return new Check(name, method, false, "the mail has no sender address");
+    }
+    String senderDomain =
+        CandidateFinder.normalize(
+            request.sender().substring(request.sender().lastIndexOf('@') + 1));
+    if (senderDomain == null) {
+      return new Check(name, method, false, "the sender address has no usable domain");
+    }
+    if (candidate.foundIn() == FoundIn.MAIL_ADDRESS) {
+      // Otherwise "please ban me" from anyone@freemail.example would vouch for freemail.example.
+      return new Check(
+          name,
+          method,
+          false,
+          "the name comes only from a mail address, so a sender address cannot vouch for it");
+    }
+    if (name.equals(senderDomain) || name.endsWith("." + senderDomain)) {
+      return new Check(
+          name,
+          method,
+          true,
+          "sent from " + request.sender() + " (weak: anyone can write any From address)");
+    }
+    return new Check(name, method, false, "sent from " + senderDomain + ", not from " + name);
+  }
+
+  private Check dns(BanRequest request, String name) {
+    String record = DNS_PREFIX + name;
+    DnsTxt.Answer answer = dns.lookup(record);
+    Method method = Method.DNS_TXT;
+    if (answer instanceof DnsTxt.Answer.Found found) {
+      if (found.texts().stream().anyMatch(t -> t.contains(request.token()))) {
+        return new Check(name, method, true, "TXT " + record + " holds the token");
+      }
+      return new Check(
+          name,
+          method,
+          false,
+          found.texts().isEmpty()
+              ? "no TXT record at " + record
+              : "the TXT records at " + record + " do not hold the token");
+    }
+    if (answer instanceof DnsTxt.Answer.NoSuchName) {
+      return new Check(name, method, false, "no TXT record at " + record);
+    }
+    return new Check(
+        name, method, false, "DNS lookup failed: " + ((DnsTxt.Answer.Failed) answer).why());
+  }
+
+  private Check http(BanRequest request, String name) throws IOException, ConfigException {
+    Method method = Method.HTTP_FILE;
+    URI uri =
+        URI.create("http://" + name + (httpPort == 80 ? "" : ":" + httpPort) + WELL_KNOWN_PATH);
+    ProxiedFetch proxy = fetch();
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      ProxiedFetch.Response response = proxy.get(uri);
+      if (response.failure() != null) {
+        return new Check(name, method, false, uri + ": " + response.failure());
+      }
+      if (response.proxyStatus() != null && response.status() >= 400) {
+        return new Check(name, method, false, uri + ": " + refusal(response));
+      }
+      int status = response.status();
+      if (status >= 300 && status < 400 && response.location() != null) {
+        URI next = sameNameRedirect(uri, response.location(), name);
+        if (next == null) {
+          return new Check(
+              name,
+              method,
+              false,
+              uri + ": redirects to another site; the file must be on " + name);
+        }
+        uri = next;
+        continue;
+      }
+      if (status != 200) {
+        return new Check(name, method, false, uri + ": HTTP status " + status);
+      }
+      if (!response.body().contains(request.token())) {
+        return new Check(name, method, false, uri + ": the file does not hold the token");
+      }
+      return new Check(name, method, true, "GET " + uri + " holds the token");
+    }
+    return new Check(name, method, false, uri + ": too many redirects");
+  }
+
+  /** The proxy's reason for refusing the fetch, in the operator's words. */
+  private String refusal(ProxiedFetch.Response response) {
+    String status = response.proxyStatus().toLowerCase(Locale.ROOT);
+    if (status.contains("error=http_request_denied")) {
+      return "refused: the name or its address is on the blocklist";
+    }
+    if (status.contains("error=destination_ip_prohibited")) {
+      return "refused: the name resolves to a private or local address"
+          + " (allow-private-destinations is false)";
+    }
+    if (status.contains("error=dns_")) {
+      return "the name does not resolve";
+    }
+    return "the proxy could not fetch it (HTTP "
+        + response.status()
+        + ", "
+        + response.proxyStatus()
+        + ")";
+  }
+
+  /** The redirect target if it stays on {@code name} over http or https, else {@code null}. */
+  private static URI sameNameRedirect(URI from, String location, String name) {
+    try {
+      URI next = from.resolve(new URI(location));
+      String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+      String host = next.getHost() == null ? null : CandidateFinder.normalize(next.getHost());
+      return (scheme.equals("http") || scheme.equals("https")) && name.equals(host) ? next : null;
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private ProxiedFetch fetch() throws IOException, ConfigException {
+    if (fetch == null) {
+      Matcher matcher =
+          Matcher.compile(
+              BlocklistLoader.load(config.blocklist()),
+              LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+      fetch = ProxiedFetch.start(config, matcher);
+    }
+    return fetch;
+  }
+
+  @Override
+  public void close() {
+    if (fetch != null) {
+      fetch.close();
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package org.exitfilter.requests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.exitfilter.requests.BanRequest.Candidate;
+import org.exitfilter.requests.BanRequest.Event;
+import org.exitfilter.requests.BanRequest.FoundIn;
+import org.exitfilter.requests.BanRequest.Method;
+import org.exitfilter.requests.BanRequest.Proof;
+import org.exitfilter.requests.BanRequest.State;
+import org.junit.jupiter.api.Test;
+
+/** The YAML file of a request: readable, stable, and read back exactly. */
+class RequestFileTest {
+  static final Instant T = Instant.parse("2026-12-05T10:00:00Z");
+  static final Path FILE = Path.of("requests", "2026-12-05-abcdef.yaml");
+
+  static BanRequest sample(String subject) {
+    return new BanRequest(
+        "2026-12-05-abcdef",
+        State.APPROVED,
+        T,
+        "webmaster@forum.example.org",
+        "Jürgen \"JM\" Müller",
+        "desk@news.example.org",
+        Instant.parse("2026-11-24T08:12:00Z"),
+        "<plain-1@forum.example.org>",
+        "ab".repeat(32),
+        subject,
+        List.of(
+            new Candidate("forum.example.org", FoundIn.LINK),
+            new Candidate("xn--bcher-kva.example", FoundIn.OPERATOR)),
+        List.of("something: worth a look"),
+        "exitfilter-abcdefghijklmnopqrstuvwxyz",
+        List.of(new Proof("forum.example.org", Method.DNS_TXT, T, "TXT _exitfilter-ban.x")),
+        List.of("forum.example.org"),
+        true,
+        List.of(
+            new Event(T, "imported", "from plain.eml: 1 name(s) found"),
+            new Event(T, "approved", "banned forum.example.org")));
+  }
+
+  @Test
+  void aRequestReadsBackExactlyEvenWithTextYamlWouldMisread() throws Exception {
+    for (String subject :
+        List.of(
+            "yes",
+            "null",
+            "0x10",
+            "2026-12-05",
+            "- a: b",
+            "# not a comment",
+            "'quoted' \"twice\" \\ back",
+            "tab\tand\u2028separator\u0085",
+            "Blocage demandé 😀")) {
+      BanRequest request = sample(subject);
+
+      assertThat(RequestFile.read(FILE, RequestFile.write(request)))
+          .as("subject %s", subject)
+          .isEqualTo(request);
+    }
+  }
+
+  @Test
+  void theFileListsItsKeysInAFixedOrderOneValuePerLine() {
+    String text = RequestFile.write(sample("Please block"));
+
+    assertThat(text)
+        .contains("\nid: \"2026-12-05-abcdef\"\nstate: approved\n")
+        .contains("candidates:\n  - name: \"forum.example.org\"\n    found-in: link\n")
+        .contains("proofs:\n  - name: \"forum.example.org\"\n    method: dns-txt\n")
+        .contains("forced: true\n")
+        .endsWith("    action: \"approved\"\n    note: \"banned forum.example.org\"\n");
+    assertThat(text.indexOf("state:")).isLessThan(text.indexOf("candidates:"));
+  }
+
+  @Test
+  void everyProblemOfAHandEditedFileIsReportedAtOnce() {
+    String broken =
+        "id: \"2026-12-05-abcdef\"\n"
+            + "state: approvd\n"
+            + "imported: yesterday\n"
+            + "message-sha256: \"x\"\n"
+            + "colour: blue\n"
+            + "candidates:\n  - name: a.example\n";
+
+    assertThatThrownBy(() -> RequestFile.read(FILE, broken))
+        .isInstanceOf(RequestException.class)
+        .satisfies(
+            e ->
+                assertThat(((RequestException) e).kind())
+                    .isEqualTo(RequestException.Kind.INVALID_FILE))
+        .hasMessageContaining("colour: unknown key")
+        .hasMessageContaining("state: 'approvd' is not one of pending, verified")
+        .hasMessageContaining("imported: not a UTC time")
+        .hasMessageContaining("found-in: missing")
+        .hasMessageContaining("token: missing");
+  }
+
+  @Test
+  void aFileWhoseIdDoesNotMatchItsNameIsRefused() {
+    String text = RequestFile.write(sample("x"));
+
+    assertThatThrownBy(() -> RequestFile.read(Path.of("requests", "other.yaml"), text))
+        .hasMessageContaining("does not match the file name");
+  }
+}
