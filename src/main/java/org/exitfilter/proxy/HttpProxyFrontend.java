@@ -78,7 +78,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   // The upstream connection, kept for the next request to the same destination.
   private Channel upstream;
-  private String upstreamKey;
+  private HostAndPort upstreamDestination;
   private InetAddress upstreamAddress;
   private boolean upstreamReusable;
 
@@ -166,14 +166,13 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     HostAndPort destination = target.destination();
-    String pageHost = destination.host().authority();
     Matcher matcher = context.matchers().get();
     Verdict nameVerdict;
     try {
       nameVerdict = context.guard().checkName(matcher, destination.host(), destination.port());
     } catch (ProxyException e) {
       ReferenceCountUtil.release(request);
-      respondItself(blockPage(pageHost, e.rule, mayKeepAlive), complete);
+      respondItself(blockPage(destination, e.rule, mayKeepAlive), complete);
       return;
     }
 
@@ -185,15 +184,14 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     clientBodyEndsWithClose = false;
     state = State.CONNECTING;
 
-    String key = destination.toString();
-    if (upstreamReusable && key.equals(upstreamKey) && upstream.isActive()) {
+    if (upstreamReusable && destination.equals(upstreamDestination) && upstream.isActive()) {
       try {
         // The name was judged above; the address connected to is judged again on this snapshot.
         context.guard().choose(matcher, nameVerdict, List.of(upstreamAddress), destination.port());
       } catch (ProxyException e) {
         ReferenceCountUtil.release(request);
         closeUpstream();
-        refuse(e, complete, pageHost, mayKeepAlive);
+        refuse(e, complete, destination, mayKeepAlive);
         return;
       }
       upstreamReusable = false;
@@ -208,13 +206,13 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         ProxyInitializer.upstreamHttp(context, this),
         (channel, address) -> {
           upstream = channel;
-          upstreamKey = key;
+          upstreamDestination = destination;
           upstreamAddress = address;
           sendHead(request);
         },
         e -> {
           ReferenceCountUtil.release(request);
-          refuse(e, complete, pageHost, mayKeepAlive);
+          refuse(e, complete, destination, mayKeepAlive);
         });
   }
 
@@ -557,9 +555,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     state = State.DONE;
     encoder().answeringHead(false);
     FullHttpResponse response =
-        e.error == ProxyError.BLOCKED
-            ? blockPage(destination.host().authority(), e.rule, false)
-            : errorResponse(e);
+        e.error == ProxyError.BLOCKED ? blockPage(destination, e.rule, false) : errorResponse(e);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
@@ -613,13 +609,14 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
    * connection stays open for the next request; otherwise it closes, since skipping an unread body
    * is not worth the risk of misreading where the next request starts.
    */
-  private void refuse(ProxyException e, boolean complete, String pageHost, boolean mayKeepAlive) {
+  private void refuse(
+      ProxyException e, boolean complete, HostAndPort destination, boolean mayKeepAlive) {
     if (!ctx.channel().isActive()) {
       state = State.DONE;
       return;
     }
     if (e.error == ProxyError.BLOCKED) {
-      respondItself(blockPage(pageHost, e.rule, mayKeepAlive), complete);
+      respondItself(blockPage(destination, e.rule, mayKeepAlive), complete);
     } else {
       fail(e);
     }
@@ -673,7 +670,9 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     };
   }
 
-  private FullHttpResponse blockPage(String host, Rule rule, boolean keepAlive) {
+  /** The block page; the host shown is the normalized one the user asked for, never logged. */
+  private FullHttpResponse blockPage(HostAndPort destination, Rule rule, boolean keepAlive) {
+    String host = destination.host().authority();
     context.observer().outcome(ProxyObserver.Outcome.BLOCKED, rule);
     return Responses.blocked(ctx.alloc(), context.blockPage().render(host, rule), keepAlive);
   }

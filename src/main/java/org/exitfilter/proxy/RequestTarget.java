@@ -72,7 +72,7 @@ record RequestTarget(HostAndPort destination, String originForm) {
    * bytes forwards exactly the bytes the client sent, in the form RFC 3986 allows.
    */
   private static String percentEncodeNonAscii(String latin1) {
-    if (latin1.chars().allMatch(c -> c < 0x80)) {
+    if (isAscii(latin1)) {
       return latin1;
     }
     StringBuilder out = new StringBuilder(latin1.length() + 16);
@@ -114,7 +114,7 @@ record RequestTarget(HostAndPort destination, String originForm) {
    * not UTF-8 are refused.
    */
   private static String utf8(String latin1) throws InvalidHostException {
-    if (latin1.chars().allMatch(c -> c < 0x80)) {
+    if (isAscii(latin1)) {
       return latin1;
     }
     try {
@@ -127,6 +127,15 @@ record RequestTarget(HostAndPort destination, String originForm) {
     } catch (CharacterCodingException e) {
       throw new InvalidHostException("bytes that are not UTF-8 in the host");
     }
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The {@code Host} field value for the origin: the checked host, with its port if not 80. */
