@@ -1,5 +1,6 @@
 package org.exitfilter.admin;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -18,6 +19,10 @@ import org.exitfilter.reload.ReloadResult;
 public final class Metrics implements ProxyObserver {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter requests;
+  // Data points resolved once: the proxy reports on every request and every body piece.
+  private final CounterDataPoint[] byOutcome = new CounterDataPoint[Outcome.values().length];
+  private final CounterDataPoint bytesUp;
+  private final CounterDataPoint bytesDown;
   private final Counter blocksByRule;
   private final Gauge connections;
   private final Gauge tunnels;
@@ -34,7 +39,7 @@ public final class Metrics implements ProxyObserver {
             .withoutExemplars()
             .register(registry);
     for (Outcome outcome : Outcome.values()) {
-      requests.labelValues(label(outcome)).inc(0);
+      byOutcome[outcome.ordinal()] = requests.labelValues(label(outcome));
     }
     blocksByRule =
         Counter.builder()
@@ -62,6 +67,8 @@ public final class Metrics implements ProxyObserver {
             .labelNames("direction")
             .withoutExemplars()
             .register(registry);
+    bytesUp = bytes.labelValues("upstream");
+    bytesDown = bytes.labelValues("downstream");
     reloads =
         Counter.builder()
             .name("exitfilter_blocklist_reloads_total")
@@ -91,7 +98,7 @@ public final class Metrics implements ProxyObserver {
 
   @Override
   public void outcome(Outcome outcome, Rule rule) {
-    requests.labelValues(label(outcome)).inc();
+    byOutcome[outcome.ordinal()].inc();
     if (rule != null) {
       blocksByRule
           .labelValues(
@@ -112,12 +119,12 @@ public final class Metrics implements ProxyObserver {
 
   @Override
   public void bytesUpstream(long count) {
-    bytes.labelValues("upstream").inc(count);
+    bytesUp.inc(count);
   }
 
   @Override
   public void bytesDownstream(long count) {
-    bytes.labelValues("downstream").inc(count);
+    bytesDown.inc(count);
   }
 
   /** Records a blocklist load attempt. */
