@@ -26,7 +26,7 @@ usage: benchmarks/load/run.sh [--quick] [--install] [--no-pin] [--keep] [--note 
 
 Environment (all optional): DURATION (s), REPS, WARMUP (s), LISTS ("10k 1m"),
 SCENARIOS ("small-50 small-200 1m close banned"), SYSTEMS ("direct exitfilter squid tinyproxy"),
-PORT_BASE (18080; uses PORT_BASE..PORT_BASE+3), PROXY_CPUS, LOAD_CPUS (taskset lists),
+PORT_BASE (uses PORT_BASE..PORT_BASE+3; default the first free block from 18480), PROXY_CPUS, LOAD_CPUS (taskset lists),
 ORIGIN_HOST (localhost), ORIGIN_SERVER (auto, nginx or netty), JAVA_OPTS (extra JVM options for exitfilter), MAX_MINUTES.
 EOF
 }
@@ -53,11 +53,10 @@ fi
 LISTS="${LISTS:-10k 1m}"
 SCENARIOS="${SCENARIOS:-small-50 small-200 1m close banned}"
 SYSTEMS="${SYSTEMS:-direct exitfilter squid tinyproxy}"
-PORT_BASE="${PORT_BASE:-18080}"
+PORT_BASE_GIVEN=${PORT_BASE:+1}
+PORT_BASE="${PORT_BASE:-18480}"
 ORIGIN_HOST="${ORIGIN_HOST:-localhost}"
 JAVA_OPTS="${JAVA_OPTS:-}"
-ORIGIN_PORT=$PORT_BASE EXITFILTER_PORT=$((PORT_BASE + 1))
-SQUID_PORT=$((PORT_BASE + 2)) TINYPROXY_PORT=$((PORT_BASE + 3))
 # How long a proxy may take to answer its first request after start (the 1M lists take a while).
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-240}"
 # wrk's per-request timeout; a request slower than this counts as a timeout error.
@@ -259,9 +258,20 @@ for s in $SYSTEMS; do
   esac
 done
 
-for p in $ORIGIN_PORT $EXITFILTER_PORT $SQUID_PORT $TINYPROXY_PORT; do
-  port_free "$p" || die "port $p on 127.0.0.1 is in use; set PORT_BASE to a free range"
+ports_free() { # base: are base..base+3 all free on 127.0.0.1?
+  local p
+  for p in $(seq "$1" $(($1 + 3))); do port_free "$p" || return 1; done
+}
+# Four ports from PORT_BASE; unless PORT_BASE was given, the next free block of ten is taken
+# when those are in use (other benchmarks may run on the machine).
+for _ in $(seq 20); do
+  ports_free "$PORT_BASE" && break
+  [[ -n $PORT_BASE_GIVEN ]] && die "a port of $PORT_BASE..$((PORT_BASE + 3)) on 127.0.0.1 is in use; set PORT_BASE to a free range"
+  PORT_BASE=$((PORT_BASE + 10))
 done
+ports_free "$PORT_BASE" || die "no free ports found from 18480 on; set PORT_BASE"
+ORIGIN_PORT=$PORT_BASE EXITFILTER_PORT=$((PORT_BASE + 1))
+SQUID_PORT=$((PORT_BASE + 2)) TINYPROXY_PORT=$((PORT_BASE + 3))
 
 WORK=$(mktemp -d /tmp/exitfilter-load.XXXXXX)
 chmod 755 "$WORK" # nginx, squid and tinyproxy drop root and must still read their files
