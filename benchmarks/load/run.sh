@@ -7,7 +7,7 @@
 #
 # Everything it starts listens on 127.0.0.1 (and ::1 for the origin) and is stopped on exit,
 # failure or Ctrl-C included; every step has a time bound, and so has the whole run.
-set -euo pipefail
+set -Eeuo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -106,6 +106,7 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+trap 'log "error: line $LINENO: $BASH_COMMAND failed"' ERR
 trap 'log "interrupted"; exit 130' INT TERM
 
 # ------------------------------------------------------------------ tools
@@ -156,12 +157,12 @@ port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-ticks() { # utime+stime of a whole process (all threads), in clock ticks
-  sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+ticks() { # utime+stime of a whole process (all threads), in clock ticks; 0 once it is gone
+  { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null || true; } | awk '{ t = $12 + $13 } END { print t + 0 }'
 }
 
-rss_mib() { # VmRSS in MiB
-  awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"
+rss_mib() { # VmRSS in MiB, empty once the process is gone
+  awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || true
 }
 
 cpu_list() { # a taskset list ("0", "0-1", "0,2-3") -> "0 1 2 3"
@@ -183,9 +184,10 @@ settle() { # pid: wait (up to 15 s) until the process is idle, so a backlog does
   local pid=$1 a b
   for _ in $(seq 60); do
     kill -0 "$pid" 2>/dev/null || return 0
-    a=$(ticks "$pid"); sleep 0.25; b=$(ticks "$pid" 2>/dev/null || echo "$a")
+    a=$(ticks "$pid"); sleep 0.25; b=$(ticks "$pid")
     ((b - a <= 1)) && return 0
   done
+  return 0 # still busy after 15 s: go on all the same
 }
 
 record_cmd() { printf '%s\n' "$*" >>"$WORK/commands.log"; }
@@ -216,7 +218,9 @@ wait_ready() { # name proxy url timeout logfile: until a GET through it answers 
     code=$(http_code "$proxy" "$url")
     [[ $code == 200 ]] && { log "$name ready after $((SECONDS - start)) s"; return 0; }
     if ((SECONDS - start > timeout)); then
-      log "$name not ready after $timeout s (last status $code)"; return 1
+      log "$name not ready after $timeout s (last status $code); stopping it"
+      stop "$name"
+      return 1
     fi
     sleep 0.3
   done
