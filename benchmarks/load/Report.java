@@ -25,6 +25,7 @@ public final class Report {
 
   static {
     SCENARIOS.put("small-50", "100 B, keep-alive, 50 conn");
+    SCENARIOS.put("paced-50", "100 B, keep-alive, 50 conn, paced (≤ 10,000 req/s)");
     SCENARIOS.put("small-200", "100 B, keep-alive, 200 conn");
     SCENARIOS.put("1m", "1 MiB, keep-alive, 10 conn");
     SCENARIOS.put("close", "100 B, new connection each, 50 conn");
@@ -192,9 +193,18 @@ public final class Report {
       double ratio = ef.rps() / direct.rps();
       target("keep-alive small responses (50 conn): at least 50% of direct",
           fmt(ef.rps()) + " vs " + fmt(direct.rps()) + " req/s = " + pct(ratio), ratio >= 0.5);
-      double added = ef.p99() - direct.p99();
-      target("p99 latency added by the proxy at 50 conn: under 1 ms",
-          String.format(Locale.ROOT, "%.2f − %.2f ms = %.2f ms", ef.p99(), direct.p99(), added),
+    }
+    // Latency added is the proxy's own only below saturation: at full load (small-50) a closed
+    // loop measures the queue (50 connections / rate). The paced scenario is that case.
+    String latencyScenario =
+        summary(phase, "exitfilter", "paced-50") != null ? "paced-50" : "small-50";
+    Summary efLatency = summary(phase, "exitfilter", latencyScenario);
+    Summary directLatency = summary(phase, "direct", latencyScenario);
+    if (efLatency != null && directLatency != null) {
+      double added = efLatency.p99() - directLatency.p99();
+      target("p99 latency added by the proxy at 50 conn: under 1 ms (" + latencyScenario + ")",
+          String.format(Locale.ROOT, "%.2f − %.2f ms = %.2f ms", efLatency.p99(),
+              directLatency.p99(), added),
           added < 1);
     }
     Summary efBanned = summary(phase, "exitfilter", "banned");
@@ -248,7 +258,8 @@ public final class Report {
     line();
     boolean big = phase.equals("1m") && phases().contains("10k");
     line("| scenario | system | req/s | × direct | × Squid |" + (big ? " × 10k list |" : "")
-        + " p50 ms | p99 ms | MiB/s | proxy CPU % | core busy % | RSS MiB | errors | non-2xx | runs |");
+        + " p50 ms | p99 ms | MiB/s | proxy CPU % | core busy % | RSS MiB | errors | non-2xx"
+        + " | runs |");
     line("| --- | --- | ---: | ---: | ---: |" + (big ? " ---: |" : "")
         + " ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (var scenario : SCENARIOS.entrySet()) {
@@ -349,7 +360,7 @@ public final class Report {
     line(String.format(Locale.ROOT,
         "`curl --limit-rate 32M` through exitfilter (started with "
             + "`-XX:NativeMemoryTracking=summary`): status %s, %s bytes in %.1f s (%.1f MiB/s); "
-            + "%s samples, one a second.",
+            + "%s samples, about one a second.",
         bp.get("status"), fmt(bytes), seconds, bytes / seconds / 1048576, bp.get("samples")));
     line();
     line("| MiB | idle | during the transfer | growth |");

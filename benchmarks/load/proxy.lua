@@ -10,6 +10,8 @@
 --   WRK_CLOSE   "1": send "Connection: close", so every request opens a new connection
 --   WRK_NAMES   space-separated host names; each request takes the next one, in turn
 --               (http://NAME/small), for the banned-names scenario
+--   WRK_DELAY   milliseconds each connection waits after a response before its next request:
+--               a paced load below saturation, where latency is the proxy's own and not a queue
 --
 -- Static requests (no WRK_NAMES) are built once by wrk itself, so the script costs nothing per
 -- request. Rotating names needs request(), which wrk calls per request; that costs wrk a little
@@ -27,6 +29,13 @@ if host and host ~= "" then
 end
 if os.getenv("WRK_CLOSE") == "1" then
   wrk.headers["Connection"] = "close"
+end
+
+local pause = tonumber(os.getenv("WRK_DELAY") or "")
+if pause and pause > 0 then
+  function delay()
+    return pause
+  end
 end
 
 if names and names ~= "" then

@@ -25,7 +25,7 @@ usage: benchmarks/load/run.sh [--quick] [--install] [--no-pin] [--keep] [--note 
   --note TEXT a sentence put at the top of the results file
 
 Environment (all optional): DURATION (s), REPS, WARMUP (s), LISTS ("10k 1m"),
-SCENARIOS ("small-50 small-200 1m close banned"), SYSTEMS ("direct exitfilter squid tinyproxy"),
+SCENARIOS ("small-50 paced-50 small-200 1m close banned"), SYSTEMS ("direct exitfilter squid tinyproxy"),
 PORT_BASE (uses PORT_BASE..PORT_BASE+3; default the first free block from 18480), PROXY_CPUS, LOAD_CPUS (taskset lists),
 ORIGIN_HOST (localhost), ORIGIN_SERVER (auto, nginx or netty), JAVA_OPTS (extra JVM options for exitfilter), MAX_MINUTES.
 EOF
@@ -48,10 +48,10 @@ done
 if ((QUICK)); then
   DURATION="${DURATION:-3}" REPS="${REPS:-1}" WARMUP="${WARMUP:-2}" MAX_MINUTES="${MAX_MINUTES:-20}"
 else
-  DURATION="${DURATION:-10}" REPS="${REPS:-3}" WARMUP="${WARMUP:-5}" MAX_MINUTES="${MAX_MINUTES:-60}"
+  DURATION="${DURATION:-10}" REPS="${REPS:-3}" WARMUP="${WARMUP:-10}" MAX_MINUTES="${MAX_MINUTES:-75}"
 fi
 LISTS="${LISTS:-10k 1m}"
-SCENARIOS="${SCENARIOS:-small-50 small-200 1m close banned}"
+SCENARIOS="${SCENARIOS:-small-50 paced-50 small-200 1m close banned}"
 SYSTEMS="${SYSTEMS:-direct exitfilter squid tinyproxy}"
 PORT_BASE_GIVEN=${PORT_BASE:+1}
 PORT_BASE="${PORT_BASE:-18480}"
@@ -63,10 +63,13 @@ STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-240}"
 WRK_TIMEOUT=2s
 WRK_THREADS=2
 
-# Scenario -> path, connections, Connection: close. "banned" rotates through banned names.
-declare -A SC_PATH=([small-50]=/small [small-200]=/small [1m]=/1m [close]=/small [banned]=/small)
-declare -A SC_CONNS=([small-50]=50 [small-200]=200 [1m]=10 [close]=50 [banned]=50)
-declare -A SC_CLOSE=([small-50]=0 [small-200]=0 [1m]=0 [close]=1 [banned]=0)
+# Scenario -> path, connections, Connection: close, pause between a connection's requests (ms).
+# "banned" rotates through banned names. "paced-50" offers at most 50 / 5 ms = 10,000 req/s, below
+# what the proxies can do, so that its latency is the proxy's own rather than a queue's.
+declare -A SC_PATH=([small-50]=/small [paced-50]=/small [small-200]=/small [1m]=/1m [close]=/small [banned]=/small)
+declare -A SC_CONNS=([small-50]=50 [paced-50]=50 [small-200]=200 [1m]=10 [close]=50 [banned]=50)
+declare -A SC_CLOSE=([small-50]=0 [paced-50]=0 [small-200]=0 [1m]=0 [close]=1 [banned]=0)
+declare -A SC_DELAY=([small-50]=0 [paced-50]=5 [small-200]=0 [1m]=0 [close]=0 [banned]=0)
 declare -A LIST_SIZE=([10k]=10000 [1m]=1000000)
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -501,9 +504,9 @@ run_wrk() { # phase system scenario rep [note]: one measured run, appended to ra
   [[ $sc == banned ]] && names=$(<"$WORK/lists/banned-names-$phase.txt")
   out="$WORK/wrk/$phase-$system-$sc-$rep.txt"
   mkdir -p "$WORK/wrk"
-  local env=(WRK_TARGET="$target" WRK_HOST="$ORIGIN" WRK_CLOSE="${SC_CLOSE[$sc]}" WRK_NAMES="$names")
+  local env=(WRK_TARGET="$target" WRK_HOST="$ORIGIN" WRK_CLOSE="${SC_CLOSE[$sc]}" WRK_DELAY="${SC_DELAY[$sc]}" WRK_NAMES="$names")
   local cmd=(wrk -t"$WRK_THREADS" -c"$conns" -d"${DURATION}s" --timeout "$WRK_TIMEOUT" --latency -s "$HERE/proxy.lua" "$url")
-  [[ $note == warmup ]] || record_cmd "WRK_TARGET='$target' WRK_HOST='$ORIGIN' WRK_CLOSE=${SC_CLOSE[$sc]}${names:+ WRK_NAMES='<16 names from banned-names-$phase.txt>'} $(pin "$LOAD_CPUS") ${cmd[*]}"
+  [[ $note == warmup ]] || record_cmd "WRK_TARGET='$target' WRK_HOST='$ORIGIN' WRK_CLOSE=${SC_CLOSE[$sc]} WRK_DELAY=${SC_DELAY[$sc]}${names:+ WRK_NAMES='<16 names from banned-names-$phase.txt>'} $(pin "$LOAD_CPUS") ${cmd[*]}"
   [[ -n $pid ]] && c0=$(ticks "$pid")
   local k0 k1 busy
   k0=$(core_stat)

@@ -122,7 +122,8 @@ public final class Origin {
         File file = new File(dir, path.substring(1));
         RandomAccessFile raf = new RandomAccessFile(file, "r");
         long length = raf.length();
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        HttpResponse response =
+            new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
         closeIfNot(keepAlive, response);
