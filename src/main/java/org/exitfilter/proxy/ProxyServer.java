@@ -67,8 +67,11 @@ public final class ProxyServer implements AutoCloseable {
     BlockPage blockPage = BlockPage.load(config.blockPage());
     Transport transport = Transport.best();
     EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
-    // One loop per core; each connection's upstream is dialled on its own loop.
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, transport.ioHandlerFactory());
+    // One loop per core (Netty's default is two); each connection's upstream is dialled on its
+    // own loop, so a loop never waits for another.
+    EventLoopGroup workers =
+        new MultiThreadIoEventLoopGroup(
+            Runtime.getRuntime().availableProcessors(), transport.ioHandlerFactory());
     ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     DestinationResolver resolver =
         new DestinationResolver(
@@ -94,6 +97,7 @@ public final class ProxyServer implements AutoCloseable {
               .option(ChannelOption.SO_BACKLOG, 1024)
               .childOption(ChannelOption.AUTO_READ, false)
               .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Buffers.WATER_MARK)
               .childHandler(new ProxyInitializer(context, limiter, config.clients()))
               .bind(config.listen())
               .syncUninterruptibly()

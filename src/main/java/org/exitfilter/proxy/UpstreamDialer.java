@@ -82,6 +82,7 @@ final class UpstreamDialer {
         .channel(context.transport().socketChannel())
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Buffers.WATER_MARK)
         .option(
             ChannelOption.CONNECT_TIMEOUT_MILLIS,
             (int) context.limits().connectTimeout().toMillis())
