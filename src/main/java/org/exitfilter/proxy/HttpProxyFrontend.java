@@ -24,8 +24,6 @@ import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.exitfilter.config.Rule;
 import org.exitfilter.match.Matcher;
@@ -74,7 +72,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private boolean informationalResponse;
   private boolean closeAfterResponse;
   private boolean clientBodyEndsWithClose;
-  private ScheduledFuture<?> responseTimer;
+  private Deadline responseDeadline;
 
   // The upstream connection, kept for the next request to the same destination.
   private Channel upstream;
@@ -90,6 +88,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.responseDeadline = new Deadline(ctx.executor(), this::responseTimedOut);
   }
 
   @Override
@@ -234,7 +233,9 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     boolean complete = request instanceof LastHttpContent;
     // Not flushed yet: the end of a body-less request is usually already decoded and goes out
     // with the head in one write.
-    upstream.write(request).addListener(closeClientOnFailure());
+    // Void promises: a failed write reaches exceptionCaught of its channel, which ends the
+    // exchange; no listener is allocated per write.
+    upstream.write(request, upstream.voidPromise());
     if (complete) {
       requestComplete = true;
       startResponseTimer();
@@ -251,13 +252,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
    * response. Not earlier, since a client may take longer than that to send its body.
    */
   private void startResponseTimer() {
-    cancelResponseTimer();
-    responseTimer =
-        ctx.executor()
-            .schedule(
-                this::responseTimedOut,
-                context.limits().responseTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
+    responseDeadline.set(context.limits().responseTimeout().toNanos());
   }
 
   // ---------------------------------------------------------------- request body
@@ -284,7 +279,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     boolean last = content instanceof LastHttpContent;
     context.observer().bytesUpstream(content.content().readableBytes());
-    upstream.writeAndFlush(content).addListener(closeClientOnFailure());
+    upstream.writeAndFlush(content, upstream.voidPromise());
     if (last) {
       requestComplete = true;
       if (!responseStarted) {
@@ -342,9 +337,9 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     // Flushed at the end of the response or of the upstream read, so a small response leaves in
     // one write rather than one per part.
     if (last) {
-      ctx.writeAndFlush(msg).addListener(closeUpstreamOnFailure());
+      ctx.writeAndFlush(msg, ctx.voidPromise());
     } else {
-      ctx.write(msg).addListener(closeUpstreamOnFailure());
+      ctx.write(msg, ctx.voidPromise());
     }
     if (last) {
       if (informationalResponse) {
@@ -473,7 +468,6 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   private void responseTimedOut() {
-    responseTimer = null;
     if (state == State.EXCHANGING && !responseStarted) {
       closeUpstream();
       fail(new ProxyException(ProxyError.RESPONSE_TIMEOUT, "origin did not answer in time"));
@@ -711,7 +705,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.DONE;
-    cancelResponseTimer();
+    responseDeadline.cancel();
     closeUpstream();
     ctx.fireChannelInactive();
   }
@@ -732,10 +726,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   private void cancelResponseTimer() {
-    if (responseTimer != null) {
-      responseTimer.cancel(false);
-      responseTimer = null;
-    }
+    responseDeadline.clear();
   }
 
   private void closeUpstream() {
@@ -747,26 +738,10 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private ChannelFutureListener closeClientOnFailure() {
-    return f -> {
-      if (!f.isSuccess()) {
-        ctx.close();
-      }
-    };
-  }
-
   private static ChannelFutureListener closeOnFailure(Channel other) {
     return f -> {
       if (!f.isSuccess()) {
         other.close();
-      }
-    };
-  }
-
-  private ChannelFutureListener closeUpstreamOnFailure() {
-    return f -> {
-      if (!f.isSuccess()) {
-        closeUpstream();
       }
     };
   }

@@ -2,8 +2,6 @@ package org.exitfilter.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Gives a client a fixed time to finish a request head once its first byte has arrived (the
@@ -17,56 +15,51 @@ final class RequestHeadDeadline extends ChannelInboundHandlerAdapter {
 
   private final long timeoutNanos;
   private boolean awaiting = true;
-  private ScheduledFuture<?> timer;
+  private Deadline deadline;
 
   RequestHeadDeadline(long timeoutNanos) {
     this.timeoutNanos = timeoutNanos;
   }
 
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    deadline =
+        new Deadline(
+            ctx.executor(),
+            () -> {
+              awaiting = false;
+              ctx.fireUserEventTriggered(EXPIRED);
+            });
+  }
+
   /** A new request head may start with the next byte. */
   void awaitHead() {
-    cancel();
+    deadline.clear();
     awaiting = true;
   }
 
   /** The head arrived in time. */
   void headReceived() {
-    cancel();
+    deadline.clear();
     awaiting = false;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (awaiting && timer == null) {
-      timer =
-          ctx.executor()
-              .schedule(
-                  () -> {
-                    timer = null;
-                    awaiting = false;
-                    ctx.fireUserEventTriggered(EXPIRED);
-                  },
-                  timeoutNanos,
-                  TimeUnit.NANOSECONDS);
+    if (awaiting && !deadline.isSet()) {
+      deadline.set(timeoutNanos);
     }
     ctx.fireChannelRead(msg);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    cancel();
+    deadline.cancel();
     ctx.fireChannelInactive();
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    cancel();
-  }
-
-  private void cancel() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    deadline.cancel();
   }
 }

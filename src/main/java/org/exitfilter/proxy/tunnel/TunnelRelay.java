@@ -46,14 +46,8 @@ public final class TunnelRelay extends ChannelInboundHandlerAdapter {
     if (msg instanceof ByteBuf bytes) {
       relayed.accept(bytes.readableBytes());
     }
-    peer.writeAndFlush(msg)
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (!f.isSuccess()) {
-                    ctx.close();
-                  }
-                });
+    // A failed write reaches the peer's exceptionCaught, which closes it, and so this side.
+    peer.writeAndFlush(msg, peer.voidPromise());
     if (peer.isWritable()) {
       ctx.read();
     }
