@@ -15,11 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+  // Written raw, since this handler sits before the HTTP codec; the status and Proxy-Status come
+  // from ProxyError, the one place that maps refusals to what the client sees.
   private static final byte[] OVER_LIMIT =
-      ("HTTP/1.1 503 Service Unavailable\r\n"
-              + "Proxy-Status: exitfilter; error=connection_limit_reached\r\n"
-              + "Content-Length: 0\r\n"
-              + "Connection: close\r\n\r\n")
+      ("HTTP/1.1 "
+              + ProxyError.CONNECTION_LIMIT.status
+              + "\r\nProxy-Status: "
+              + ProxyError.CONNECTION_LIMIT.proxyStatus(null)
+              + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII);
 
   private final int max;
