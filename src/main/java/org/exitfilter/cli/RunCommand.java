@@ -57,7 +57,7 @@ public final class RunCommand implements Callable<Integer> {
     Blocklist blocklist;
     try {
       proxyConfig = ConfigLoader.load(config);
-      blocklist = BlocklistLoader.load(proxyConfig.blocklist());
+      blocklist = BlocklistLoader.load(proxyConfig.blocklist(), BlocklistLoader.Analysis.PER_ENTRY);
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.println("exitfilter: not started; fix the problems above.");
@@ -70,7 +70,7 @@ public final class RunCommand implements Callable<Integer> {
     log.info(
         "blocklist {}: {} bans, {} exceptions",
         blocklist.file(),
-        blocklist.bans().size(),
+        blocklist.banCount(),
         blocklist.exceptions().size());
     Metrics metrics = new Metrics(() -> current.get().cacheHitRatio());
     CountDownLatch stopping = new CountDownLatch(1);

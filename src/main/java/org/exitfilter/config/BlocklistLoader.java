@@ -46,11 +46,38 @@ public final class BlocklistLoader {
    * @throws IOException when the file cannot be read
    */
   public static Blocklist load(Path file) throws ConfigException, IOException {
-    return load(file, LocalDate.now(ZoneOffset.UTC));
+    return load(file, Analysis.WHOLE_LIST);
+  }
+
+  /**
+   * Loads a blocklist, with or without the warnings that need the whole list.
+   *
+   * @throws ConfigException listing every problem as file:line:column, all at once
+   * @throws IOException when the file cannot be read
+   */
+  public static Blocklist load(Path file, Analysis analysis) throws ConfigException, IOException {
+    return load(file, LocalDate.now(ZoneOffset.UTC), analysis);
   }
 
   /** Loads a blocklist, judging expiry as of {@code today} (a UTC day). */
   static Blocklist load(Path file, LocalDate today) throws ConfigException, IOException {
+    return load(file, today, Analysis.WHOLE_LIST);
+  }
+
+  /**
+   * Which warnings a load looks for. Every problem that makes a list invalid is always found; what
+   * differs is the analysis across entries, which at a million entries costs about as much time and
+   * memory as the load itself, and so has no place before the proxy serves.
+   */
+  public enum Analysis {
+    /** Warnings about single entries only (such as an entry already expired). */
+    PER_ENTRY,
+    /** Also duplicates, exceptions that match no ban, and bans shadowed by broader bans. */
+    WHOLE_LIST
+  }
+
+  private static Blocklist load(Path file, LocalDate today, Analysis analysis)
+      throws ConfigException, IOException {
     byte[] bytes = Files.readAllBytes(file);
     Problems problems = new Problems(file);
     Problems warnings = new Problems(file);
@@ -58,6 +85,7 @@ public final class BlocklistLoader {
 
     EntryReader entries = new EntryReader(file, problems, warnings, today);
     List<Rule> bans = new ArrayList<>();
+    List<ListEntries> listEntries = new ArrayList<>();
     List<Rule> exceptions = new ArrayList<>();
     List<EntryReader.ListSpec> lists = new ArrayList<>();
     if (root instanceof YamlNode.Mapping mapping) {
@@ -75,20 +103,19 @@ public final class BlocklistLoader {
           "a blocklist is a mapping with bans:, exceptions: and lists:, not " + root.describe());
     }
     for (EntryReader.ListSpec list : lists) {
-      ListFileReader.read(list, problems, bans::add);
+      listEntries.add(ListFileReader.read(list, problems));
     }
     problems.throwIfAny();
 
-    Duplicates.check(bans, exceptions, warnings);
-    UnusedExceptions.check(bans, exceptions, warnings);
-    ShadowedBans.check(bans, exceptions, today, warnings);
+    if (analysis == Analysis.WHOLE_LIST) {
+      Blocklist read = new Blocklist(file, "", bans, exceptions, listEntries, List.of());
+      List<Rule> allBans = read.bans();
+      Duplicates.check(allBans, exceptions, warnings);
+      UnusedExceptions.check(allBans, exceptions, warnings);
+      ShadowedBans.check(allBans, exceptions, today, warnings);
+    }
     return new Blocklist(
-        file,
-        sha256(bytes),
-        bans,
-        exceptions,
-        warnings.inFileOrder(),
-        lists.stream().map(EntryReader.ListSpec::file).toList());
+        file, sha256(bytes), bans, exceptions, listEntries, warnings.inFileOrder());
   }
 
   private static String sha256(byte[] bytes) {

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.exitfilter.net.IpNetwork;
 
 /**
@@ -42,19 +41,21 @@ final class ListFileReader {
 
   private final EntryReader.ListSpec spec;
   private final Problems problems;
-  private final Consumer<Rule> out;
+  private final ListEntries.Builder out;
   private int problemCount;
   private Source firstUnlisted;
 
-  private ListFileReader(EntryReader.ListSpec spec, Problems problems, Consumer<Rule> out) {
+  private ListFileReader(EntryReader.ListSpec spec, Problems problems) {
     this.spec = spec;
     this.problems = problems;
-    this.out = out;
+    this.out = new ListEntries.Builder(spec);
   }
 
-  /** Reads the list, giving each valid line's rules to {@code out} and reporting bad lines. */
-  static void read(EntryReader.ListSpec spec, Problems problems, Consumer<Rule> out) {
-    new ListFileReader(spec, problems, out).read();
+  /** Reads the list, keeping each valid line's entries and reporting bad lines. */
+  static ListEntries read(EntryReader.ListSpec spec, Problems problems) {
+    ListFileReader reader = new ListFileReader(spec, problems);
+    reader.read();
+    return reader.out.build();
   }
 
   private void read() {
@@ -132,22 +133,11 @@ final class ListFileReader {
   private void add(String text, int lineNumber) {
     try {
       RuleKind kind = spec.kind();
-      IpNetwork network = kind == RuleKind.NETWORK ? RuleValues.network(text) : null;
-      String value = network != null ? network.toString() : RuleValues.name(kind, text);
-      EntryReader.Details d = spec.details();
-      out.accept(
-          new Rule(
-              kind,
-              value,
-              network,
-              d.ports(),
-              false,
-              d.reason(),
-              d.requestedBy(),
-              d.requestedOn(),
-              d.expires(),
-              d.reference(),
-              new Source(spec.file(), lineNumber, 0)));
+      out.add(
+          kind == RuleKind.NETWORK
+              ? RuleValues.network(text).toString()
+              : RuleValues.name(kind, text),
+          lineNumber);
     } catch (InvalidValueException e) {
       problem(lineNumber, e.getMessage());
     }

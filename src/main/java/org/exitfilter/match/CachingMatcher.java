@@ -22,7 +22,10 @@ final class CachingMatcher implements Matcher {
   private final Cache<Host.Name, Verdict> byName;
   private final Cache<Host.Name, PortVerdicts> byNameAndPort;
 
+  private final long maximumNames;
+
   CachingMatcher(CompiledMatcher compiled, long maximumNames) {
+    this.maximumNames = maximumNames;
     this.compiled = compiled;
     if (compiled.portSensitive()) {
       this.byName = null;
@@ -55,6 +58,11 @@ final class CachingMatcher implements Matcher {
   @Override
   public Verdict check(InetAddress address, int port) {
     return compiled.check(address, port);
+  }
+
+  @Override
+  public Matcher onDay(LocalDate other) {
+    return other.equals(day()) ? this : new CachingMatcher(compiled.onDay(other), maximumNames);
   }
 
   @Override

@@ -8,7 +8,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.exitfilter.config.Blocklist;
+import org.exitfilter.config.ListEntries;
 import org.exitfilter.config.Rule;
+import org.exitfilter.config.RuleKind;
 import org.exitfilter.net.AddressClass;
 import org.exitfilter.net.Host;
 
@@ -24,7 +26,7 @@ import org.exitfilter.net.Host;
  * <p>Addresses: see {@link #check(InetAddress, int)}.
  */
 final class CompiledMatcher implements Matcher {
-  private final LocalDate day;
+  private final Templates templates;
   private final NameIndex names;
   private final PatternIndex patterns;
   private final NetworkIndex ipv4;
@@ -32,13 +34,13 @@ final class CompiledMatcher implements Matcher {
   private final boolean portSensitive;
 
   private CompiledMatcher(
-      LocalDate day,
+      Templates templates,
       NameIndex names,
       PatternIndex patterns,
       NetworkIndex ipv4,
       NetworkIndex ipv6,
       boolean portSensitive) {
-    this.day = day;
+    this.templates = templates;
     this.names = names;
     this.patterns = patterns;
     this.ipv4 = ipv4;
@@ -46,66 +48,164 @@ final class CompiledMatcher implements Matcher {
     this.portSensitive = portSensitive;
   }
 
+  /**
+   * Compiles every entry, expired or not; which apply is the day's {@link Templates} mask, so that
+   * {@link #onDay} costs nothing per entry.
+   */
   static CompiledMatcher compile(Blocklist blocklist, LocalDate day) {
-    // Each list in order of precedence within one key: exceptions first, then bans.
-    List<Rule> hosts = new ArrayList<>();
-    List<Rule> domains = new ArrayList<>();
-    List<Rule> patternRules = new ArrayList<>();
-    List<Integer> patternOrder = new ArrayList<>();
-    List<Rule> v4 = new ArrayList<>();
-    List<Rule> v6 = new ArrayList<>();
-    for (List<Rule> rules : List.of(blocklist.exceptions(), blocklist.bans())) {
-      for (int i = 0; i < rules.size(); i++) {
-        Rule rule = rules.get(i);
-        if (!rule.activeOn(day)) {
-          continue;
-        }
-        switch (rule.kind()) {
-          case HOST -> hosts.add(rule);
-          case DOMAIN -> domains.add(rule);
-          case PATTERN -> {
-            patternRules.add(rule);
-            patternOrder.add(i);
-          }
-          case NETWORK -> (rule.network().address() instanceof Inet4Address ? v4 : v6).add(rule);
+    Templates.Builder templates = new Templates.Builder();
+    // Each kind in order of precedence within one key: exceptions first, then bans, file order.
+    Sorted exceptions = Sorted.of(blocklist.exceptions(), templates);
+    Sorted bans = Sorted.of(blocklist.writtenBans(), templates);
+    List<Integer> listTemplates = new ArrayList<>();
+    for (ListEntries list : blocklist.lists()) {
+      listTemplates.add(templates.add(list));
+    }
+    Templates built = templates.build(day);
+
+    NameEntries names = new NameEntries();
+    exceptions.addNames(RuleKind.HOST, names);
+    bans.addNames(RuleKind.HOST, names);
+    addLists(blocklist, listTemplates, RuleKind.HOST, names);
+    exceptions.addNames(RuleKind.DOMAIN, names);
+    bans.addNames(RuleKind.DOMAIN, names);
+    addLists(blocklist, listTemplates, RuleKind.DOMAIN, names);
+    Set<String> hints = new LinkedHashSet<>();
+    for (Rule rule : exceptions.patterns.rules) {
+      hints.add(PatternIndex.hintOf(rule.value()));
+    }
+    for (Rule rule : bans.patterns.rules) {
+      hints.add(PatternIndex.hintOf(rule.value()));
+    }
+    hints.remove(null);
+    hints.forEach(hint -> names.add(hint, 0, NameEntries.HINT));
+
+    Run patternRun = exceptions.patterns.then(bans.patterns);
+    Run v4 = exceptions.ipv4.then(bans.ipv4);
+    Run v6 = exceptions.ipv6.then(bans.ipv6);
+    List<ListEntries> lists = blocklist.lists();
+    for (int l = 0; l < lists.size(); l++) {
+      ListEntries list = lists.get(l);
+      if (list.kind() == RuleKind.NETWORK) {
+        for (int i = 0; i < list.size(); i++) {
+          Rule rule = list.rule(i);
+          (rule.network().address() instanceof Inet4Address ? v4 : v6)
+              .add(rule, listTemplates.get(l), i);
         }
       }
     }
-    List<Rule> nameRules = new ArrayList<>(hosts.size() + domains.size());
-    nameRules.addAll(hosts);
-    nameRules.addAll(domains);
-
-    Templates.Builder templates = new Templates.Builder(blocklist.file());
-    int[] nameTemplates = templates.idsOf(nameRules);
-    int[] patternTemplates = templates.idsOf(patternRules);
-    int[] v4Templates = templates.idsOf(v4);
-    int[] v6Templates = templates.idsOf(v6);
-    Templates shared = templates.build();
     boolean portSensitive =
-        nameRules.stream().anyMatch(r -> !r.ports().isAll())
-            || patternRules.stream().anyMatch(r -> !r.ports().isAll());
+        exceptions.portSensitive
+            || bans.portSensitive
+            || blocklist.lists().stream()
+                .anyMatch(
+                    list ->
+                        list.kind() != RuleKind.NETWORK
+                            && list.size() > 0
+                            && !list.template().ports().isAll());
     return new CompiledMatcher(
-        day,
-        NameIndex.build(nameRules, nameTemplates, hints(patternRules), shared),
-        PatternIndex.build(
-            patternRules,
-            patternOrder.stream().mapToInt(Integer::intValue).toArray(),
-            patternTemplates,
-            shared),
-        NetworkIndex.build(32, v4, v4Templates, shared),
-        NetworkIndex.build(128, v6, v6Templates, shared),
+        built,
+        NameIndex.build(names, built),
+        PatternIndex.build(patternRun.rules, patternRun.fileOrder(), patternRun.templates(), built),
+        NetworkIndex.build(32, v4.rules, v4.templates(), built),
+        NetworkIndex.build(128, v6.rules, v6.templates(), built),
         portSensitive);
   }
 
-  private static List<String> hints(List<Rule> patternRules) {
-    Set<String> hints = new LinkedHashSet<>();
-    for (Rule rule : patternRules) {
-      String hint = PatternIndex.hintOf(rule.value());
-      if (hint != null) {
-        hints.add(hint);
+  private static void addLists(
+      Blocklist blocklist, List<Integer> listTemplates, RuleKind kind, NameEntries names) {
+    List<ListEntries> lists = blocklist.lists();
+    for (int l = 0; l < lists.size(); l++) {
+      if (lists.get(l).kind() == kind && listTemplates.get(l) != null) {
+        names.addAll(lists.get(l), listTemplates.get(l));
       }
     }
-    return new ArrayList<>(hints);
+  }
+
+  /** Rules of one kind with their templates and places in file order. */
+  private static final class Run {
+    final List<Rule> rules = new ArrayList<>();
+    private final List<Integer> templateIds = new ArrayList<>();
+    private final List<Integer> order = new ArrayList<>();
+
+    void add(Rule rule, int template, int fileOrder) {
+      rules.add(rule);
+      templateIds.add(template);
+      order.add(fileOrder);
+    }
+
+    Run then(Run next) {
+      Run both = new Run();
+      both.rules.addAll(rules);
+      both.rules.addAll(next.rules);
+      both.templateIds.addAll(templateIds);
+      both.templateIds.addAll(next.templateIds);
+      both.order.addAll(order);
+      both.order.addAll(next.order);
+      return both;
+    }
+
+    int[] templates() {
+      return templateIds.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    int[] fileOrder() {
+      return order.stream().mapToInt(Integer::intValue).toArray();
+    }
+  }
+
+  /** The rules written in the blocklist file, bans or exceptions, sorted by kind. */
+  private static final class Sorted {
+    final Run hosts = new Run();
+    final Run domains = new Run();
+    final Run patterns = new Run();
+    final Run ipv4 = new Run();
+    final Run ipv6 = new Run();
+    boolean portSensitive;
+
+    static Sorted of(List<Rule> rules, Templates.Builder templates) {
+      Sorted sorted = new Sorted();
+      for (int i = 0; i < rules.size(); i++) {
+        Rule rule = rules.get(i);
+        int template = templates.add(rule);
+        Run run =
+            switch (rule.kind()) {
+              case HOST -> sorted.hosts;
+              case DOMAIN -> sorted.domains;
+              case PATTERN -> sorted.patterns;
+              case NETWORK ->
+                  rule.network().address() instanceof Inet4Address ? sorted.ipv4 : sorted.ipv6;
+            };
+        run.add(rule, template, i);
+        sorted.portSensitive |= rule.kind() != RuleKind.NETWORK && !rule.ports().isAll();
+      }
+      return sorted;
+    }
+
+    void addNames(RuleKind kind, NameEntries names) {
+      Run run = kind == RuleKind.HOST ? hosts : domains;
+      for (int i = 0; i < run.rules.size(); i++) {
+        Rule rule = run.rules.get(i);
+        NameIndex.checkNormalized(rule);
+        names.add(rule.value(), rule.source().line(), run.templateIds.get(i));
+      }
+    }
+  }
+
+  /** The same indexes, with the entries that apply on another UTC day. */
+  @Override
+  public CompiledMatcher onDay(LocalDate other) {
+    if (other.equals(templates.day())) {
+      return this;
+    }
+    Templates next = templates.onDay(other);
+    return new CompiledMatcher(
+        next,
+        names.withTemplates(next),
+        patterns.withTemplates(next),
+        ipv4.withTemplates(next),
+        ipv6.withTemplates(next),
+        portSensitive);
   }
 
   @Override
@@ -160,7 +260,7 @@ final class CompiledMatcher implements Matcher {
 
   @Override
   public LocalDate day() {
-    return day;
+    return templates.day();
   }
 
   /** Whether some name entry is limited to certain ports, so verdicts depend on the port. */

@@ -29,11 +29,14 @@ final class GroupTable {
 
   final int mask;
 
-  /** {@code order[i]} is the index (when added) of the entry now stored at position {@code i}. */
-  final int[] order;
-
-  /** {@code continues[i]} says that the entry at position {@code i + 1} is in the same group. */
-  final boolean[] continues;
+  /**
+   * A built table with where each entry goes, which the caller needs only while it lays out its own
+   * arrays: the table alone is what a lookup keeps.
+   *
+   * @param order {@code order[i]} is the index (when added) of the entry now at position {@code i}
+   * @param continues {@code continues[i]} says that the entry at {@code i + 1} is in the same group
+   */
+  record Layout(GroupTable table, int[] order, boolean[] continues) {}
 
   private final int positionBits;
   private final int positionMask;
@@ -41,7 +44,7 @@ final class GroupTable {
   private final int tagShift;
   private final int tagMask;
 
-  private GroupTable(int[] slots, int positionBits, int[] order, boolean[] continues) {
+  private GroupTable(int[] slots, int positionBits) {
     this.slots = slots;
     this.mask = slots.length - 1;
     this.positionBits = positionBits;
@@ -50,8 +53,6 @@ final class GroupTable {
     this.slotShift = 64 - slotBits;
     this.tagShift = slotShift - (32 - positionBits);
     this.tagMask = (int) ((1L << (32 - positionBits)) - 1);
-    this.order = order;
-    this.continues = continues;
   }
 
   /**
@@ -88,12 +89,13 @@ final class GroupTable {
    * @param spreadHashes the spread hash of each entry's key, in the order of precedence
    * @param sameKey whether two entries (by index in {@code spreadHashes}) have the same key
    */
-  static GroupTable build(long[] spreadHashes, SameKey sameKey) {
+  static Layout build(long[] spreadHashes, SameKey sameKey) {
     int n = spreadHashes.length;
     // Positions are stored plus one, so that 0 stays free for empty slots; at most 31 bits.
     int positionBits = 32 - Integer.numberOfLeadingZeros(n);
-    GroupTable table =
-        new GroupTable(new int[capacityFor(n)], positionBits, new int[n], new boolean[n]);
+    GroupTable table = new GroupTable(new int[capacityFor(n)], positionBits);
+    int[] order = new int[n];
+    boolean[] continues = new boolean[n];
     int[] slots = table.slots;
     int[] next = new int[n];
     int[] tail = new int[n];
@@ -126,8 +128,8 @@ final class GroupTable {
       }
       tail[i] = position;
       for (int e = i; e >= 0; e = next[e]) {
-        table.order[position] = e;
-        table.continues[position] = next[e] >= 0;
+        order[position] = e;
+        continues[position] = next[e] >= 0;
         position++;
       }
     }
@@ -137,7 +139,7 @@ final class GroupTable {
         slots[s] = table.slot(slot >>> positionBits, tail[table.entry(slot)]);
       }
     }
-    return table;
+    return new Layout(table, order, continues);
   }
 
   private int slot(int tag, int position) {

@@ -29,8 +29,14 @@ public interface Matcher {
    */
   Verdict check(InetAddress address, int port);
 
-  /** The day (UTC) the snapshot was compiled for; entries expired before it were left out. */
+  /** The day (UTC) the snapshot decides for; entries expired before it do not apply. */
   LocalDate day();
+
+  /**
+   * The same list for another UTC day, so that entries whose last day has passed stop applying.
+   * Shares every index with this snapshot: it costs nothing per entry, and needs no blocklist.
+   */
+  Matcher onDay(LocalDate day);
 
   /** The share of name lookups answered from this snapshot's verdict cache; 0 without a cache. */
   default double cacheHitRatio() {

@@ -1,7 +1,6 @@
 package org.exitfilter.match;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.exitfilter.config.Rule;
 import org.exitfilter.config.RuleKind;
 
@@ -21,7 +20,10 @@ import org.exitfilter.config.RuleKind;
  */
 final class NameIndex {
   private static final int CONTINUES = 1;
-  private static final int ALL_PORTS = 2;
+
+  /** Every port, every day: no need to ask the templates. */
+  private static final int ALWAYS = 2;
+
   private static final int HOST = 4;
   private static final int HINT = 8;
   private static final int GROUP_HINTED = 16;
@@ -34,7 +36,6 @@ final class NameIndex {
   private final int[] keyStart;
   private final int[] meta;
   private final int[] lines;
-  private final Verdict[] verdicts;
   private final Templates templates;
 
   /**
@@ -63,7 +64,6 @@ final class NameIndex {
       int[] keyStart,
       int[] meta,
       int[] lines,
-      Verdict[] verdicts,
       Templates templates,
       boolean[] suffixLabels,
       boolean[] nameLabels,
@@ -74,7 +74,6 @@ final class NameIndex {
     this.keyStart = keyStart;
     this.meta = meta;
     this.lines = lines;
-    this.verdicts = verdicts;
     this.templates = templates;
     this.suffixLabels = suffixLabels;
     this.nameLabels = nameLabels;
@@ -83,74 +82,58 @@ final class NameIndex {
   }
 
   /**
-   * Indexes host and domain rules, and the hints that tell when a pattern might match.
+   * Indexes host and domain entries, and the hints that tell when a pattern might match.
    *
-   * @param rules the rules in order of precedence within a name: host exceptions, host bans, domain
-   *     exceptions, domain bans, each in file order
-   * @param templateIds the template of each rule
-   * @param hints name suffixes that some pattern requires (see {@link PatternIndex#hintOf}); a
-   *     lookup reports whether the name ends with one of them
+   * @param entries the entries in order of precedence within a name: host exceptions, host bans,
+   *     domain exceptions, domain bans, each in file order; then the hints (template {@link
+   *     NameEntries#HINT}): name suffixes that some pattern requires (see {@link
+   *     PatternIndex#hintOf}), so that a lookup reports whether the name ends with one of them
    */
-  static NameIndex build(
-      List<Rule> rules, int[] templateIds, List<String> hints, Templates templates) {
-    int ruleCount = rules.size();
-    int n = ruleCount + hints.size();
-    String[] values = new String[n];
+  static NameIndex build(NameEntries entries, Templates templates) {
+    int n = entries.size();
     long[] hashes = new long[n];
-    long totalChars = 0;
     int maxLabels = 0;
     for (int i = 0; i < n; i++) {
-      if (i < ruleCount) {
-        checkNormalized(rules.get(i));
-        values[i] = rules.get(i).value();
-      } else {
-        values[i] = hints.get(i - ruleCount);
-      }
-      hashes[i] = GroupTable.spread(NameHash.of(values[i]));
-      totalChars += values[i].length();
-      maxLabels = Math.max(maxLabels, labelCount(values[i]));
+      checkNormalized(entries, i);
+      hashes[i] = GroupTable.spread(entries.hash(i));
+      maxLabels = Math.max(maxLabels, entries.labels(i));
     }
-    if (totalChars > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("blocklist names too long in total: " + totalChars);
-    }
-    GroupTable table = GroupTable.build(hashes, (a, b) -> values[a].equals(values[b]));
-    byte[] keys = new byte[(int) totalChars];
+    GroupTable.Layout layout = GroupTable.build(hashes, entries::sameValue);
+    GroupTable table = layout.table();
+    byte[] keys = new byte[Math.toIntExact(entries.totalBytes())];
     int[] keyStart = new int[n + 1];
     int[] meta = new int[n];
     int[] lines = new int[n];
-    Verdict[] verdicts = new Verdict[n];
     boolean[] suffixLabels = new boolean[maxLabels + 1];
     boolean[] nameLabels = new boolean[maxLabels + 1];
     int at = 0;
     int groupStart = 0;
     for (int position = 0; position < n; position++) {
-      int i = table.order[position];
-      String value = values[i];
+      int i = layout.order()[position];
       keyStart[position] = at;
-      for (int c = 0; c < value.length(); c++) {
-        keys[at++] = (byte) value.charAt(c);
+      for (int k = entries.start(i); k < entries.end(i); k++) {
+        keys[at++] = entries.at(k);
       }
-      int labels = labelCount(value);
-      int flags = table.continues[position] ? CONTINUES : 0;
-      if (i < ruleCount) {
-        Rule rule = rules.get(i);
-        int template = templateIds[i];
-        boolean host = rule.kind() == RuleKind.HOST;
+      int labels = entries.labels(i);
+      boolean continues = layout.continues()[position];
+      int flags = continues ? CONTINUES : 0;
+      int template = entries.template(i);
+      if (template != NameEntries.HINT) {
+        boolean host = templates.kind(template) == RuleKind.HOST;
         nameLabels[labels] = true;
         suffixLabels[labels] |= !host;
         flags |= template << TEMPLATE_SHIFT;
-        flags |= rule.ports().isAll() ? ALL_PORTS : 0;
+        flags |= templates.always(template) ? ALWAYS : 0;
         flags |= host ? HOST : 0;
-        lines[position] = rule.source().line();
-        verdicts[position] = templates.precomputed(template);
+        lines[position] = entries.line(i);
       } else {
-        // Hints come last in their group, after every rule, and decide nothing themselves.
+        // Hints come last in their group, after every entry, and decide nothing themselves.
         suffixLabels[labels] = true;
         flags |= HINT;
         meta[groupStart] |= GROUP_HINTED;
       }
       meta[position] |= flags;
-      if (!table.continues[position]) {
+      if (!continues) {
         groupStart = position + 1;
       }
     }
@@ -161,7 +144,13 @@ final class NameIndex {
       filter[(int) (hash >>> filterShift)] |= filterBits(hash);
     }
     return new NameIndex(
-        table, keys, keyStart, meta, lines, verdicts, templates, suffixLabels, nameLabels, filter);
+        table, keys, keyStart, meta, lines, templates, suffixLabels, nameLabels, filter);
+  }
+
+  /** The same index, deciding with other templates (another day's). */
+  NameIndex withTemplates(Templates other) {
+    return new NameIndex(
+        table, keys, keyStart, meta, lines, other, suffixLabels, nameLabels, filter);
   }
 
   private static int filterShift(int words) {
@@ -248,15 +237,14 @@ final class NameIndex {
     return (meta[entry] & HOST) != 0;
   }
 
-  /** The verdict of an entry; built on first use for entries of shared templates. */
+  /**
+   * The verdict of an entry: made at compile time for an entry with a template of its own, built on
+   * each call for an entry of a list (only a refusal or an exception asks, never a plain allow).
+   */
   Verdict verdict(int entry) {
-    Verdict verdict = verdicts[entry];
-    if (verdict == null) {
-      // Racing threads may each build one; they are equal and fully immutable (final fields).
-      verdict = templates.rebuild(meta[entry] >>> TEMPLATE_SHIFT, key(entry), lines[entry]);
-      verdicts[entry] = verdict;
-    }
-    return verdict;
+    int template = meta[entry] >>> TEMPLATE_SHIFT;
+    Verdict verdict = templates.precomputed(template);
+    return verdict != null ? verdict : templates.rebuild(template, key(entry), lines[entry]);
   }
 
   private String key(int entry) {
@@ -270,7 +258,7 @@ final class NameIndex {
       int m = meta[e];
       if ((m & HINT) == 0
           && ((m & HOST) != 0) == host
-          && ((m & ALL_PORTS) != 0 || templates.ports(m >>> TEMPLATE_SHIFT).contains(port))) {
+          && ((m & ALWAYS) != 0 || templates.applies(m >>> TEMPLATE_SHIFT, port))) {
         return e;
       }
       if ((m & CONTINUES) == 0) {
@@ -328,6 +316,20 @@ final class NameIndex {
    * Names are stored as one byte per character and matched against normalized lookups, so an entry
    * that is not lowercase ASCII would silently never match; refuse it loudly instead.
    */
+  static void checkNormalized(NameEntries entries, int i) {
+    if (entries.end(i) == entries.start(i)) {
+      throw new IllegalArgumentException("empty name at line " + entries.line(i));
+    }
+    for (int k = entries.start(i); k < entries.end(i); k++) {
+      int c = entries.at(k) & 0xFF;
+      if (c > 0x7E || c <= 0x20 || (c >= 'A' && c <= 'Z')) {
+        throw new IllegalArgumentException(
+            "name not normalized to lowercase ASCII: '" + entries.value(i) + "'");
+      }
+    }
+  }
+
+  /** The same check for a pattern's value. */
   static void checkNormalized(Rule rule) {
     String value = rule.value();
     if (value.isEmpty()) {

@@ -19,7 +19,10 @@ import org.exitfilter.net.IpNetwork;
  */
 final class NetworkIndex {
   private static final int CONTINUES = 1;
-  private static final int ALL_PORTS = 2;
+
+  /** Every port, every day: no need to ask the templates. */
+  private static final int ALWAYS = 2;
+
   private static final int TEMPLATE_SHIFT = 2;
 
   private final int bits;
@@ -32,7 +35,6 @@ final class NetworkIndex {
   private final int[] prefix;
   private final int[] meta;
   private final int[] lines;
-  private final Verdict[] verdicts;
   private final Templates templates;
 
   private NetworkIndex(
@@ -44,7 +46,6 @@ final class NetworkIndex {
       int[] prefix,
       int[] meta,
       int[] lines,
-      Verdict[] verdicts,
       Templates templates) {
     this.bits = bits;
     this.lengthsLongestFirst = lengthsLongestFirst;
@@ -56,7 +57,6 @@ final class NetworkIndex {
     this.prefix = prefix;
     this.meta = meta;
     this.lines = lines;
-    this.verdicts = verdicts;
     this.templates = templates;
   }
 
@@ -88,7 +88,7 @@ final class NetworkIndex {
       hashes[i] = hash(highs[i], lows[i], length);
       lengths.add(length);
     }
-    GroupTable table =
+    GroupTable.Layout layout =
         GroupTable.build(
             hashes,
             (a, b) -> highs[a] == highs[b] && lows[a] == lows[b] && prefixes[a] == prefixes[b]);
@@ -97,22 +97,26 @@ final class NetworkIndex {
     int[] prefix = new int[n];
     int[] meta = new int[n];
     int[] lines = new int[n];
-    Verdict[] verdicts = new Verdict[n];
     for (int position = 0; position < n; position++) {
-      int i = table.order[position];
+      int i = layout.order()[position];
       high[position] = highs[i];
       low[position] = lows[i];
       prefix[position] = prefixes[i];
       meta[position] =
           templateIds[i] << TEMPLATE_SHIFT
-              | (table.continues[position] ? CONTINUES : 0)
-              | (rules.get(i).ports().isAll() ? ALL_PORTS : 0);
+              | (layout.continues()[position] ? CONTINUES : 0)
+              | (templates.always(templateIds[i]) ? ALWAYS : 0);
       lines[position] = rules.get(i).source().line();
-      verdicts[position] = templates.precomputed(templateIds[i]);
     }
     int[] longestFirst = lengths.descendingSet().stream().mapToInt(Integer::intValue).toArray();
     return new NetworkIndex(
-        bits, longestFirst, table, high, low, prefix, meta, lines, verdicts, templates);
+        bits, longestFirst, layout.table(), high, low, prefix, meta, lines, templates);
+  }
+
+  /** The same index, deciding with other templates (another day's). */
+  NetworkIndex withTemplates(Templates other) {
+    return new NetworkIndex(
+        bits, lengthsLongestFirst, table, high, low, prefix, meta, lines, other);
   }
 
   /**
@@ -156,7 +160,7 @@ final class NetworkIndex {
   private Verdict firstApplying(int entry, int port) {
     for (int e = entry; ; e++) {
       int m = meta[e];
-      if ((m & ALL_PORTS) != 0 || templates.ports(m >>> TEMPLATE_SHIFT).contains(port)) {
+      if ((m & ALWAYS) != 0 || templates.applies(m >>> TEMPLATE_SHIFT, port)) {
         return verdict(e);
       }
       if ((m & CONTINUES) == 0) {
@@ -165,15 +169,11 @@ final class NetworkIndex {
     }
   }
 
-  /** The verdict of an entry; built on first use for entries of shared templates. */
+  /** The verdict of an entry: made at compile time, or built now for an entry of a list. */
   private Verdict verdict(int entry) {
-    Verdict verdict = verdicts[entry];
-    if (verdict == null) {
-      // Racing threads may each build one; they are equal and fully immutable (final fields).
-      verdict = templates.rebuild(meta[entry] >>> TEMPLATE_SHIFT, network(entry), lines[entry]);
-      verdicts[entry] = verdict;
-    }
-    return verdict;
+    int template = meta[entry] >>> TEMPLATE_SHIFT;
+    Verdict verdict = templates.precomputed(template);
+    return verdict != null ? verdict : templates.rebuild(template, network(entry), lines[entry]);
   }
 
   private IpNetwork network(int entry) {

@@ -1,6 +1,5 @@
 package org.exitfilter.match;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,7 +17,10 @@ import org.exitfilter.config.Rule;
  */
 final class PatternIndex {
   private static final int CONTINUES = 1;
-  private static final int ALL_PORTS = 2;
+
+  /** Every port, every day: no need to ask the templates. */
+  private static final int ALWAYS = 2;
+
   private static final int EXCEPTION = 4;
   private static final int TEMPLATE_SHIFT = 3;
 
@@ -36,8 +38,6 @@ final class PatternIndex {
   private final int[] meta;
   private final int[] shapeOf;
   private final int[] order;
-  private final int[] lines;
-  private final Verdict[] verdicts;
   private final Templates templates;
 
   /**
@@ -59,8 +59,6 @@ final class PatternIndex {
       int[] meta,
       int[] shapeOf,
       int[] order,
-      int[] lines,
-      Verdict[] verdicts,
       Templates templates) {
     this.shapesByLabels = shapesByLabels;
     this.unhinted = unhinted;
@@ -72,8 +70,6 @@ final class PatternIndex {
     this.meta = meta;
     this.shapeOf = shapeOf;
     this.order = order;
-    this.lines = lines;
-    this.verdicts = verdicts;
     this.templates = templates;
   }
 
@@ -126,7 +122,7 @@ final class PatternIndex {
       totalChars += rule.value().length();
       maxLabels = Math.max(maxLabels, labels.length);
     }
-    GroupTable table =
+    GroupTable.Layout layout =
         GroupTable.build(hashes, (a, b) -> rules.get(a).value().equals(rules.get(b).value()));
 
     byte[] keys = new byte[Math.toIntExact(totalChars)];
@@ -134,11 +130,9 @@ final class PatternIndex {
     int[] meta = new int[n];
     int[] shapeOf = new int[n];
     int[] order = new int[n];
-    int[] lines = new int[n];
-    Verdict[] verdicts = new Verdict[n];
     int at = 0;
     for (int position = 0; position < n; position++) {
-      int i = table.order[position];
+      int i = layout.order()[position];
       Rule rule = rules.get(i);
       String value = rule.value();
       keyStart[position] = at;
@@ -147,13 +141,11 @@ final class PatternIndex {
       }
       meta[position] =
           templateIds[i] << TEMPLATE_SHIFT
-              | (table.continues[position] ? CONTINUES : 0)
-              | (rule.ports().isAll() ? ALL_PORTS : 0)
+              | (layout.continues()[position] ? CONTINUES : 0)
+              | (templates.always(templateIds[i]) ? ALWAYS : 0)
               | (rule.exception() ? EXCEPTION : 0);
       shapeOf[position] = shapeOfRule[i].id();
       order[position] = fileOrder[i];
-      lines[position] = rule.source().line();
-      verdicts[position] = templates.precomputed(templateIds[i]);
     }
     keyStart[n] = at;
 
@@ -169,17 +161,13 @@ final class PatternIndex {
       shapesByLabels[labels] = grown;
     }
     return new PatternIndex(
-        shapesByLabels,
-        unhinted,
-        table,
-        keys,
-        keyStart,
-        meta,
-        shapeOf,
-        order,
-        lines,
-        verdicts,
-        templates);
+        shapesByLabels, unhinted, layout.table(), keys, keyStart, meta, shapeOf, order, templates);
+  }
+
+  /** The same index, deciding with other templates (another day's). */
+  PatternIndex withTemplates(Templates other) {
+    return new PatternIndex(
+        shapesByLabels, unhinted, table, keys, keyStart, meta, shapeOf, order, other);
   }
 
   /**
@@ -227,17 +215,12 @@ final class PatternIndex {
     return best;
   }
 
-  /** The verdict of an entry; built on first use for entries of shared templates. */
+  /**
+   * The verdict of an entry, made at compile time: patterns are written in the blocklist file
+   * itself (lists hold no patterns), each with a template of its own.
+   */
   Verdict verdict(int entry) {
-    Verdict verdict = verdicts[entry];
-    if (verdict == null) {
-      int start = keyStart[entry];
-      String value =
-          new String(keys, start, keyStart[entry + 1] - start, StandardCharsets.ISO_8859_1);
-      verdict = templates.rebuild(meta[entry] >>> TEMPLATE_SHIFT, value, lines[entry]);
-      verdicts[entry] = verdict;
-    }
-    return verdict;
+    return templates.precomputed(meta[entry] >>> TEMPLATE_SHIFT);
   }
 
   private boolean precedes(int a, int b) {
@@ -249,7 +232,7 @@ final class PatternIndex {
   private int firstApplying(int entry, int port) {
     for (int e = entry; ; e++) {
       int m = meta[e];
-      if ((m & ALL_PORTS) != 0 || templates.ports(m >>> TEMPLATE_SHIFT).contains(port)) {
+      if ((m & ALWAYS) != 0 || templates.applies(m >>> TEMPLATE_SHIFT, port)) {
         return e;
       }
       if ((m & CONTINUES) == 0) {

@@ -1,13 +1,11 @@
 package org.exitfilter.match;
 
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import org.exitfilter.config.ListEntries;
 import org.exitfilter.config.Ports;
 import org.exitfilter.config.Rule;
 import org.exitfilter.config.RuleKind;
@@ -15,32 +13,60 @@ import org.exitfilter.config.Source;
 import org.exitfilter.net.IpNetwork;
 
 /**
- * What entries read from plain-text lists have in common, kept once instead of once per entry.
+ * What entries have in common, kept once instead of once per entry, and which of them apply on the
+ * day a snapshot is for.
  *
- * <p>The entries of one list differ only in their value and line: kind, ports, reason, requester,
- * dates, reference, file and column are the list's. Holding a {@link Rule} record (and its {@link
- * Source} and value string) for each of a million such entries would cost well over a hundred bytes
- * each, so the indexes keep per entry only the value's characters, the line and the number of its
- * template here, and rebuild an equal {@code Rule} the first time the entry decides a lookup.
- * Entries written in the blocklist file itself are few and each has its own template: they keep
- * their original {@code Rule}, and their verdict is made at compile time.
+ * <p>The entries of one list file differ only in their value and line: kind, ports, reason,
+ * requester, dates, reference and file are the list's. So a list is one template, and the indexes
+ * keep per entry only the value's characters, the line and the template's number, and rebuild an
+ * equal {@code Rule} when the entry decides a lookup. Entries written in the blocklist file itself
+ * are few and each is a template of its own: they keep their original {@code Rule}, and their
+ * verdict is made at compile time.
+ *
+ * <p>Expiry is a template's too, so the indexes are built once with every entry, and a new day only
+ * needs a new {@link #onDay} mask: at midnight nothing is reloaded or recompiled.
  */
 final class Templates {
   private final Rule[] representatives;
-  private final int[] counts;
   private final Ports[] ports;
+  private final Verdict[] precomputed;
+  private final LocalDate day;
 
-  private Templates(Rule[] representatives, int[] counts) {
+  /** {@code active[t]}: the entries of template {@code t} have not expired on {@link #day}. */
+  private final boolean[] active;
+
+  private Templates(Rule[] representatives, Ports[] ports, Verdict[] precomputed, LocalDate day) {
     this.representatives = representatives;
-    this.counts = counts;
-    this.ports = new Ports[representatives.length];
+    this.ports = ports;
+    this.precomputed = precomputed;
+    this.day = day;
+    this.active = new boolean[representatives.length];
     for (int t = 0; t < representatives.length; t++) {
-      ports[t] = representatives[t].ports();
+      active[t] = representatives[t].activeOn(day);
     }
   }
 
-  Ports ports(int template) {
-    return ports[template];
+  /** The same templates, for another UTC day. */
+  Templates onDay(LocalDate other) {
+    return new Templates(representatives, ports, precomputed, other);
+  }
+
+  LocalDate day() {
+    return day;
+  }
+
+  /** Whether the entries of a template apply to the port on this day. */
+  boolean applies(int template, int port) {
+    return active[template] && ports[template].contains(port);
+  }
+
+  /** Whether the entries of a template apply to every port on every day (no ports, no expiry). */
+  boolean always(int template) {
+    return ports[template].isAll() && representatives[template].expires() == null;
+  }
+
+  RuleKind kind(int template) {
+    return representatives[template].kind();
   }
 
   boolean exception(int template) {
@@ -48,165 +74,68 @@ final class Templates {
   }
 
   /**
-   * The verdict known at compile time for the only entry of a template, or {@code null} when the
-   * template is shared and verdicts are built on first use.
+   * The verdict of the only entry of a template, made at compile time, or {@code null} when the
+   * template is a list's and verdicts are built when asked for.
    */
   Verdict precomputed(int template) {
-    return counts[template] == 1 ? verdictOf(representatives[template]) : null;
+    return precomputed[template];
   }
 
-  /** A verdict for an entry of a shared template, with a {@code Rule} equal to the original. */
+  /** A verdict for an entry of a list, with a {@code Rule} equal to the one the list holds. */
   Verdict rebuild(int template, String value, int line) {
-    Rule r = representatives[template];
-    Source source = new Source(r.source().file(), line, r.source().column());
-    return verdictOf(
-        new Rule(
-            r.kind(),
-            value,
-            null,
-            r.ports(),
-            r.exception(),
-            r.reason(),
-            r.requestedBy(),
-            r.requestedOn(),
-            r.expires(),
-            r.reference(),
-            source));
+    return verdictOf(withValue(representatives[template], value, null, line));
   }
 
-  /** A verdict for a network entry of a shared template, its value the network's canonical text. */
+  /** A verdict for a network entry of a list, its value the network's canonical text. */
   Verdict rebuild(int template, IpNetwork network, int line) {
-    Rule r = representatives[template];
-    Source source = new Source(r.source().file(), line, r.source().column());
-    return verdictOf(
-        new Rule(
-            r.kind(),
-            network.toString(),
-            network,
-            r.ports(),
-            r.exception(),
-            r.reason(),
-            r.requestedBy(),
-            r.requestedOn(),
-            r.expires(),
-            r.reference(),
-            source));
+    return verdictOf(withValue(representatives[template], network.toString(), network, line));
+  }
+
+  private static Rule withValue(Rule r, String value, IpNetwork network, int line) {
+    return new Rule(
+        r.kind(),
+        value,
+        network,
+        r.ports(),
+        r.exception(),
+        r.reason(),
+        r.requestedBy(),
+        r.requestedOn(),
+        r.expires(),
+        r.reference(),
+        new Source(r.source().file(), line, r.source().column()));
   }
 
   static Verdict verdictOf(Rule rule) {
     return new Verdict(rule.exception() ? Verdict.Decision.EXEMPT : Verdict.Decision.BLOCK, rule);
   }
 
-  /** Assigns templates to entries; not thread-safe, used once per compile. */
+  /** Assigns templates; not thread-safe, used once per compile. */
   static final class Builder {
-    private final Path blocklistFile;
-    private final Map<Key, Integer> ids = new HashMap<>();
     private final List<Rule> representatives = new ArrayList<>();
-    private int[] counts = new int[16];
-    private Rule previous;
-    private int previousId = -1;
+    private final List<Verdict> precomputed = new ArrayList<>();
 
-    /** Entries written in {@code blocklistFile} get a template each; others share by list. */
-    Builder(Path blocklistFile) {
-      this.blocklistFile = blocklistFile;
+    /** A template of its own for a rule: its verdict is made now. */
+    int add(Rule rule) {
+      return add(rule, verdictOf(rule));
     }
 
-    /** The template of each rule. */
-    int[] idsOf(List<Rule> rules) {
-      int[] ids = new int[rules.size()];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = idOf(rules.get(i));
-      }
-      return ids;
+    /** One template for all the entries of a list; {@code null} for an empty list. */
+    Integer add(ListEntries list) {
+      Rule template = list.template();
+      return template == null ? null : add(template, null);
     }
 
-    /** The template of a rule, created on first sight. */
-    int idOf(Rule rule) {
-      int id;
-      if (keepsOwn(rule)) {
-        id = add(rule);
-      } else if (previous != null && sameTemplate(previous, rule)) {
-        // Entries from one list come in a run; skip the map for them.
-        id = previousId;
-      } else {
-        Key key = Key.of(rule);
-        Integer known = ids.get(key);
-        if (known == null) {
-          id = add(rule);
-          ids.put(key, id);
-        } else {
-          id = known;
-        }
-        previous = rule;
-        previousId = id;
-      }
-      counts[id]++;
-      return id;
+    private int add(Rule representative, Verdict verdict) {
+      representatives.add(Objects.requireNonNull(representative));
+      precomputed.add(verdict);
+      return representatives.size() - 1;
     }
 
-    /**
-     * Entries of the blocklist file, and network entries that could not be rebuilt equal (their
-     * value is not the canonical text of their network), keep their own {@code Rule}.
-     */
-    private boolean keepsOwn(Rule rule) {
-      IpNetwork network = rule.network();
-      return rule.source().file().equals(blocklistFile)
-          || (network != null && !rule.value().equals(network.toString()));
-    }
-
-    private int add(Rule representative) {
-      int id = representatives.size();
-      representatives.add(representative);
-      if (id == counts.length) {
-        counts = Arrays.copyOf(counts, id * 2);
-      }
-      return id;
-    }
-
-    Templates build() {
-      return new Templates(
-          representatives.toArray(new Rule[0]), Arrays.copyOf(counts, representatives.size()));
-    }
-
-    private static boolean sameTemplate(Rule a, Rule b) {
-      return a.kind() == b.kind()
-          && a.exception() == b.exception()
-          && a.source().column() == b.source().column()
-          && Objects.equals(a.source().file(), b.source().file())
-          && Objects.equals(a.ports(), b.ports())
-          && Objects.equals(a.reason(), b.reason())
-          && Objects.equals(a.requestedBy(), b.requestedBy())
-          && Objects.equals(a.requestedOn(), b.requestedOn())
-          && Objects.equals(a.expires(), b.expires())
-          && Objects.equals(a.reference(), b.reference());
-    }
-  }
-
-  /** Everything of a rule but its value (and network) and line. */
-  private record Key(
-      RuleKind kind,
-      Ports ports,
-      boolean exception,
-      String reason,
-      String requestedBy,
-      LocalDate requestedOn,
-      LocalDate expires,
-      String reference,
-      Path file,
-      int column) {
-
-    static Key of(Rule r) {
-      return new Key(
-          r.kind(),
-          r.ports(),
-          r.exception(),
-          r.reason(),
-          r.requestedBy(),
-          r.requestedOn(),
-          r.expires(),
-          r.reference(),
-          r.source().file(),
-          r.source().column());
+    Templates build(LocalDate day) {
+      Rule[] rules = representatives.toArray(new Rule[0]);
+      Ports[] ports = Arrays.stream(rules).map(Rule::ports).toArray(Ports[]::new);
+      return new Templates(rules, ports, precomputed.toArray(new Verdict[0]), day);
     }
   }
 }

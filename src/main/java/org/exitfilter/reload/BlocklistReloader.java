@@ -172,7 +172,7 @@ public final class BlocklistReloader implements AutoCloseable {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     Blocklist blocklist;
     try {
-      blocklist = BlocklistLoader.load(blocklistFile);
+      blocklist = BlocklistLoader.load(blocklistFile, BlocklistLoader.Analysis.PER_ENTRY);
       current.replace(blocklist, today);
     } catch (ConfigException e) {
       refused(trigger, e.problems());
@@ -186,12 +186,12 @@ public final class BlocklistReloader implements AutoCloseable {
       refused(trigger, List.of(problem("internal error: " + e)));
       return;
     }
-    watch(blocklist);
+    watch(blocklist.summary());
     blocklist.warnings().forEach(w -> log.warn("{}", w));
     log.info(
         "blocklist reloaded ({}): {} bans, {} exceptions",
         trigger,
-        blocklist.bans().size(),
+        blocklist.banCount(),
         blocklist.exceptions().size());
     record(new ReloadResult(clock.instant(), true, trigger, List.of()));
   }
@@ -212,7 +212,7 @@ public final class BlocklistReloader implements AutoCloseable {
   }
 
   /** Watches the folders of the blocklist and of every list file it names. */
-  private void watch(Blocklist blocklist) {
+  private void watch(Blocklist.Summary blocklist) {
     Set<Path> files = new HashSet<>();
     files.add(blocklistFile);
     for (Path listFile : blocklist.listFiles()) {
@@ -265,7 +265,7 @@ public final class BlocklistReloader implements AutoCloseable {
   void rollOverIfNewDay() {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     if (!today.equals(current.get().day())) {
-      current.replace(current.snapshot().blocklist(), today);
+      current.advanceTo(today);
       log.info("new day {}: expired entries no longer apply", today);
       // A refused edit stays the news until a valid one arrives: the file on disk is still bad.
       if (lastResult.get().applied()) {

@@ -9,11 +9,14 @@ import org.exitfilter.match.Matcher;
 /**
  * The blocklist snapshot in force: one {@link AtomicReference}, read once per request and replaced
  * whole, so a lookup takes no lock and never sees half of a reload.
+ *
+ * <p>It keeps no entry besides the compiled matcher's: the loaded {@link Blocklist} is dropped once
+ * compiled, and a new day needs only {@link Matcher#onDay}.
  */
 public final class CurrentBlocklist implements Supplier<Matcher> {
 
-  /** A compiled list with the validated source it came from. */
-  public record Snapshot(Blocklist blocklist, Matcher matcher) {}
+  /** A compiled list with what is known of the file it came from. */
+  public record Snapshot(Blocklist.Summary blocklist, Matcher matcher) {}
 
   private final AtomicReference<Snapshot> current;
 
@@ -26,6 +29,15 @@ public final class CurrentBlocklist implements Supplier<Matcher> {
     current.set(compile(blocklist, day));
   }
 
+  /**
+   * Swaps in the same list for another day, so that expired entries stop applying. Called from the
+   * one reload thread, which is also the only caller of {@link #replace}.
+   */
+  public void advanceTo(LocalDate day) {
+    Snapshot now = current.get();
+    current.set(new Snapshot(now.blocklist(), now.matcher().onDay(day)));
+  }
+
   public Snapshot snapshot() {
     return current.get();
   }
@@ -36,6 +48,6 @@ public final class CurrentBlocklist implements Supplier<Matcher> {
   }
 
   private static Snapshot compile(Blocklist blocklist, LocalDate day) {
-    return new Snapshot(blocklist, Matcher.compile(blocklist, day));
+    return new Snapshot(blocklist.summary(), Matcher.compile(blocklist, day));
   }
 }

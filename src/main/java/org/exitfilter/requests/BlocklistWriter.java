@@ -154,10 +154,10 @@ final class BlocklistWriter {
       return new Blocklist(
           file,
           result.sha256(),
-          result.bans(),
+          result.writtenBans(),
           result.exceptions(),
-          result.warnings().stream().map(w -> renamed(w, staged)).toList(),
-          result.listFiles());
+          result.lists(),
+          result.warnings().stream().map(w -> renamed(w, staged)).toList());
     } finally {
       Files.deleteIfExists(staged);
     }

@@ -63,6 +63,11 @@ final class ReferenceMatcher implements Matcher {
   }
 
   @Override
+  public Matcher onDay(LocalDate other) {
+    return new ReferenceMatcher(blocklist, other);
+  }
+
+  @Override
   public LocalDate day() {
     return day;
   }

@@ -52,7 +52,7 @@ final class TestLists {
   }
 
   Blocklist build() {
-    return new Blocklist(FILE, "0".repeat(64), bans, exceptions, List.of(), List.of());
+    return Blocklist.of(FILE, "0".repeat(64), bans, exceptions, List.of());
   }
 
   static Rule rule(

@@ -107,6 +107,11 @@ class ProxySmokeTest {
           public LocalDate day() {
             return LocalDate.now();
           }
+
+          @Override
+          public Matcher onDay(LocalDate day) {
+            return this;
+          }
         };
     ProxyConfig config =
         new ProxyConfig(
