@@ -1,11 +1,11 @@
 package org.exitfilter.config;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
 import java.util.Set;
 import org.exitfilter.net.IpNetwork;
 
@@ -41,36 +41,38 @@ final class ListFileReader {
 
   private final EntryReader.ListSpec spec;
   private final Problems problems;
+  private static final int MAX_NAME_LENGTH = 253;
+  private static final int MAX_LABEL_LENGTH = 63;
+
   private final ListEntries.Builder out;
+
+  /** Tests compare the fast path with the one every line can take. */
+  private final boolean slowPathOnly;
+
   private int problemCount;
   private Source firstUnlisted;
 
-  private ListFileReader(EntryReader.ListSpec spec, Problems problems) {
+  private ListFileReader(EntryReader.ListSpec spec, Problems problems, boolean slowPathOnly) {
     this.spec = spec;
     this.problems = problems;
     this.out = new ListEntries.Builder(spec);
+    this.slowPathOnly = slowPathOnly;
   }
 
   /** Reads the list, keeping each valid line's entries and reporting bad lines. */
   static ListEntries read(EntryReader.ListSpec spec, Problems problems) {
-    ListFileReader reader = new ListFileReader(spec, problems);
+    return read(spec, problems, false);
+  }
+
+  static ListEntries read(EntryReader.ListSpec spec, Problems problems, boolean slowPathOnly) {
+    ListFileReader reader = new ListFileReader(spec, problems, slowPathOnly);
     reader.read();
     return reader.out.build();
   }
 
   private void read() {
-    int lineNumber = 0;
-    // Bytes that are not UTF-8 decode to U+FFFD, which readLine() then finds on the right line; a
-    // reporting decoder would fail a whole buffer ahead, at no useful line number.
-    try (BufferedReader reader =
-        new BufferedReader(
-            new InputStreamReader(Files.newInputStream(spec.file()), StandardCharsets.UTF_8),
-            1 << 16)) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        lineNumber++;
-        readLine(line, lineNumber);
-      }
+    try (InputStream in = Files.newInputStream(spec.file())) {
+      readLines(in);
     } catch (NoSuchFileException e) {
       problems.add(
           spec.fileWhere(),
@@ -84,6 +86,112 @@ final class ListFileReader {
           (problemCount - MAX_PROBLEMS_PER_FILE)
               + " more problems in this file from this line on are not listed");
     }
+  }
+
+  /**
+   * Splits the bytes into lines as {@link java.io.BufferedReader#readLine} does ({@code \n}, {@code
+   * \r\n} or a lone {@code \r} ends a line), a buffer at a time, so that a list costs no more
+   * memory than its entries while it is read.
+   */
+  private void readLines(InputStream in) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    int filled = 0;
+    int lineNumber = 0;
+    while (true) {
+      int read = in.read(buffer, filled, buffer.length - filled);
+      int scanFrom = filled;
+      if (read > 0) {
+        filled += read;
+      }
+      int start = 0;
+      for (int i = scanFrom; i < filled; i++) {
+        if (buffer[i] == '\n') {
+          lineNumber = readLine(buffer, start, i, lineNumber);
+          start = i + 1;
+        }
+      }
+      if (read < 0) {
+        if (start < filled) {
+          readLine(buffer, start, filled, lineNumber);
+        }
+        return;
+      }
+      System.arraycopy(buffer, start, buffer, 0, filled - start);
+      filled -= start;
+      if (filled == buffer.length) {
+        buffer = Arrays.copyOf(buffer, buffer.length * 2);
+      }
+    }
+  }
+
+  /**
+   * Reads the line(s) in {@code bytes[from, to)}, which hold no {@code \n}, numbered from {@code
+   * lineNumber + 1}; returns the last line's number.
+   */
+  private int readLine(byte[] bytes, int from, int to, int lineNumber) {
+    int end = to > from && bytes[to - 1] == '\r' ? to - 1 : to;
+    if (!slowPathOnly && addPlainName(bytes, from, end, lineNumber + 1)) {
+      return lineNumber + 1;
+    }
+    // Bytes that are not UTF-8 decode to U+FFFD, which readLine(String) then reports.
+    String text = new String(bytes, from, end - from, StandardCharsets.UTF_8);
+    int number = lineNumber;
+    int start = 0;
+    while (true) {
+      int cr = text.indexOf('\r', start);
+      number++;
+      readLine(cr < 0 ? text.substring(start) : text.substring(start, cr), number);
+      if (cr < 0) {
+        return number;
+      }
+      start = cr + 1;
+    }
+  }
+
+  /**
+   * The fast path for the line nearly every big list consists of: one name that is already in its
+   * normalized form (lowercase ASCII letters, digits, {@code -}, {@code _}, no {@code xn--} label,
+   * valid label and name lengths, a last label that cannot be read as a number), which is stored as
+   * it is, with no {@code String} made. Anything else, from an upper-case letter to a comment, is
+   * left to {@link #readLine(String, int)}, which normalizes through {@link RuleValues} and reports
+   * problems; both give the same entry for every line this accepts.
+   */
+  private boolean addPlainName(byte[] bytes, int from, int to, int lineNumber) {
+    if (spec.kind() == RuleKind.NETWORK || to == from) {
+      return false;
+    }
+    int end = bytes[to - 1] == '.' ? to - 1 : to;
+    if (end == from || end - from > MAX_NAME_LENGTH) {
+      return false;
+    }
+    int labelStart = from;
+    for (int i = from; i < end; i++) {
+      byte c = bytes[i];
+      if (c == '.') {
+        if (i == labelStart || i - labelStart > MAX_LABEL_LENGTH) {
+          return false;
+        }
+        labelStart = i + 1;
+      } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+        return false;
+      } else if (i == labelStart + 3
+          && c == '-'
+          && bytes[i - 1] == '-'
+          && bytes[i - 2] == 'n'
+          && bytes[i - 3] == 'x') {
+        return false;
+      }
+    }
+    if (end == labelStart || end - labelStart > MAX_LABEL_LENGTH) {
+      return false;
+    }
+    // A last label starting with a digit may be an IPv4 number (WHATWG); the slow path decides.
+    byte first = bytes[labelStart];
+    if (first >= '0' && first <= '9') {
+      return false;
+    }
+    out.add(bytes, from, end, lineNumber);
+    return true;
   }
 
   private void readLine(String line, int lineNumber) {
