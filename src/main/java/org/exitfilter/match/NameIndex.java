@@ -111,9 +111,7 @@ final class NameIndex {
     for (int position = 0; position < n; position++) {
       int i = layout.order()[position];
       keyStart[position] = at;
-      for (int k = entries.start(i); k < entries.end(i); k++) {
-        keys[at++] = entries.at(k);
-      }
+      at += entries.copyValue(i, keys, at);
       int labels = entries.labels(i);
       boolean continues = layout.continues()[position];
       int flags = continues ? CONTINUES : 0;
@@ -317,15 +315,12 @@ final class NameIndex {
    * that is not lowercase ASCII would silently never match; refuse it loudly instead.
    */
   static void checkNormalized(NameEntries entries, int i) {
-    if (entries.end(i) == entries.start(i)) {
-      throw new IllegalArgumentException("empty name at line " + entries.line(i));
-    }
-    for (int k = entries.start(i); k < entries.end(i); k++) {
-      int c = entries.at(k) & 0xFF;
-      if (c > 0x7E || c <= 0x20 || (c >= 'A' && c <= 'Z')) {
-        throw new IllegalArgumentException(
-            "name not normalized to lowercase ASCII: '" + entries.value(i) + "'");
-      }
+    if (!entries.normalized(i)) {
+      throw new IllegalArgumentException(
+          "name not normalized to lowercase ASCII: '"
+              + entries.value(i)
+              + "' at line "
+              + entries.line(i));
     }
   }
 
