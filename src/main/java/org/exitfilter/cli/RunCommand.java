@@ -3,6 +3,7 @@ package org.exitfilter.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +56,8 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ProxyConfig proxyConfig;
     Blocklist blocklist;
+    // A list file saved from here on is read again once the reloader watches it.
+    Instant loadStarted = Instant.now();
     try {
       proxyConfig = ConfigLoader.load(config);
       blocklist = BlocklistLoader.load(proxyConfig.blocklist(), BlocklistLoader.Analysis.PER_ENTRY);
@@ -89,7 +92,8 @@ public final class RunCommand implements Callable<Integer> {
                 },
                 "exitfilter-shutdown"));
     try (BlocklistReloader reloader =
-            new BlocklistReloader(proxyConfig.blocklist(), current, clock, metrics::reloaded);
+            new BlocklistReloader(
+                proxyConfig.blocklist(), current, clock, metrics::reloaded, loadStarted);
         ProxyServer server = ProxyServer.start(proxyConfig, current, metrics);
         AdminServer admin =
             proxyConfig.admin() == null

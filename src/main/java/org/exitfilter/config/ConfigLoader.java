@@ -63,7 +63,7 @@ public final class ConfigLoader {
     Set<Integer> connectPorts = Set.of(443);
     boolean allowPrivate = false;
     Path blocklist = file.resolveSibling("blocklist.yaml");
-    Path blockPage = file.resolveSibling("blockpage.html");
+    Path blockPage = null;
     InetSocketAddress admin = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9128);
     YamlNode adminNode = null;
     Limits limits = Limits.DEFAULTS;
@@ -90,7 +90,7 @@ public final class ConfigLoader {
           allowPrivate = b != null && b;
         }
         case "blocklist" -> blocklist = path(values, field, file, blocklist);
-        case "block-page" -> blockPage = path(values, field, file, blockPage);
+        case "block-page" -> blockPage = existingFile(values, field, file);
         case "admin" -> {
           adminNode = field.value();
           if (field.value() instanceof YamlNode.Scalar s
@@ -249,6 +249,30 @@ public final class ConfigLoader {
   private static Path path(Values values, YamlNode.Field field, Path file, Path fallback) {
     YamlNode.Scalar scalar = values.scalar(field);
     return scalar == null ? fallback : file.resolveSibling(scalar.text());
+  }
+
+  /**
+   * A path that must name a readable file now, so that a typo is reported where it was written
+   * rather than as a failure to start.
+   */
+  private static Path existingFile(Values values, YamlNode.Field field, Path file) {
+    YamlNode.Scalar scalar = values.scalar(field);
+    if (scalar == null) {
+      return null;
+    }
+    Path path = file.resolveSibling(scalar.text());
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      values.problem(
+          scalar.where(),
+          field.key()
+              + ": "
+              + path
+              + (Files.exists(path) ? " is not a readable file" : " not found")
+              + " (a relative path is relative to the configuration's folder;"
+              + " leave the key out for the built-in page)");
+      return null;
+    }
+    return path;
   }
 
   private static Limits limits(Values values, YamlNode.Field section) {

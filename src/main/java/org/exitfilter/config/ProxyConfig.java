@@ -20,8 +20,8 @@ import org.exitfilter.net.IpNetwork;
  * @param allowPrivateDestinations whether loopback, private, link-local, CGNAT, multicast and
  *     unspecified destinations may be reached ({@code allow-private-destinations:}, default false)
  * @param blocklist the blocklist file ({@code blocklist:}, default blocklist.yaml)
- * @param blockPage the HTML template of the block page ({@code block-page:}, default
- *     blockpage.html)
+ * @param blockPage the HTML template of the block page ({@code block-page:}), or {@code null} for
+ *     the built-in page (the same as the shipped conf/blockpage.html)
  * @param admin where the admin listener serves metrics and status ({@code admin:}, default
  *     127.0.0.1:9128), or {@code null} when set to {@code off}
  * @param limits resource limits ({@code limits:})

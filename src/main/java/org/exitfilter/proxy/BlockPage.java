@@ -1,19 +1,25 @@
 package org.exitfilter.proxy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.exitfilter.config.Rule;
 
 /**
- * The HTML page a refused request gets, from the operator's template. The template may use {@code
- * {{host}}} and {{reason}}; both are HTML-escaped, since the host comes from the user and the
- * reason from whoever asked for the ban.
+ * The HTML page a refused request gets, from the operator's template or the built-in one. The
+ * template may use {@code {{host}}} and {{reason}}; both are HTML-escaped, since the host comes
+ * from the user and the reason from whoever asked for the ban.
  */
 final class BlockPage {
   private static final String DEFAULT_REASON =
       "The owner of this site asked that it not be reachable through this service.";
+
+  /**
+   * The page shipped inside the program (a copy of conf/blockpage.html), for configs naming none.
+   */
+  private static final String BUILT_IN = "blockpage.html";
 
   private final String template;
 
@@ -21,8 +27,22 @@ final class BlockPage {
     this.template = template;
   }
 
+  /**
+   * The operator's template, or the built-in page when {@code file} is {@code null}.
+   *
+   * @throws IOException when the file cannot be read
+   */
   static BlockPage load(Path file) throws IOException {
-    return new BlockPage(Files.readString(file, StandardCharsets.UTF_8));
+    return file == null ? builtIn() : new BlockPage(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  static BlockPage builtIn() throws IOException {
+    try (InputStream in = BlockPage.class.getResourceAsStream(BUILT_IN)) {
+      if (in == null) {
+        throw new IllegalStateException("the built-in " + BUILT_IN + " is missing from the build");
+      }
+      return new BlockPage(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 
   static BlockPage of(String template) {

@@ -10,6 +10,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashSet;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.exitfilter.config.Blocklist;
 import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
@@ -36,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * it names changes (edited in place or renamed over), on {@link #reloadNow}, and at each midnight
  * UTC so that expired entries stop applying. An invalid edit is refused and the last good list
  * keeps serving; the errors stay visible in {@link #lastResult()} until a valid edit arrives.
+ *
+ * <p>No edit is lost to the moment between reading a file and watching its folder: once a folder is
+ * watched, the files in it are compared with what the load read ({@link LoadedFiles}), and a
+ * difference reloads. That covers the start, where the list was loaded before the reloader existed,
+ * and a reload whose blocklist names a list file in a folder not watched before.
  *
  * <p>All reloads run on one thread of its own, never on an event loop.
  */
@@ -65,12 +72,39 @@ public final class BlocklistReloader implements AutoCloseable {
   /** The reload waiting for the files to settle; reload thread only. */
   private ScheduledFuture<?> pending;
 
+  /** When the load of the list {@code current} held at construction began. */
+  private final Instant loadStarted;
+
+  /** Runs between each load and the watch that follows it; tests save an edit there. */
+  volatile Runnable betweenLoadAndWatch = () -> {};
+
   /**
+   * A reloader for a list loaded at some time since this process started; any list file changed
+   * since then is read again by {@link #start}. Use {@link #BlocklistReloader(Path,
+   * CurrentBlocklist, Clock, Consumer, Instant)} to say when the load began.
+   *
    * @param listener told of every attempt (on the reload thread), e.g. for metrics
    */
   public BlocklistReloader(
       Path blocklistFile, CurrentBlocklist current, Clock clock, Consumer<ReloadResult> listener)
       throws IOException {
+    this(blocklistFile, current, clock, listener, processStart());
+  }
+
+  /**
+   * @param listener told of every attempt (on the reload thread), e.g. for metrics
+   * @param loadStarted when the load of the list in {@code current} began, on the wall clock (not
+   *     {@code clock}, which may be a test's): {@link #start} reads again a list file changed since
+   *     then
+   */
+  public BlocklistReloader(
+      Path blocklistFile,
+      CurrentBlocklist current,
+      Clock clock,
+      Consumer<ReloadResult> listener,
+      Instant loadStarted)
+      throws IOException {
+    this.loadStarted = loadStarted;
     this.blocklistFile = blocklistFile.toAbsolutePath().normalize();
     this.current = current;
     this.clock = clock;
@@ -88,11 +122,12 @@ public final class BlocklistReloader implements AutoCloseable {
 
   /**
    * Starts watching the files and the calendar; returns once the files are watched, so that any
-   * change made after it returns is seen.
+   * change made after it returns is seen, and once a change made since the load is applied (or
+   * refused).
    */
   public void start() {
     try {
-      executor.submit(() -> watch(current.snapshot().blocklist())).get();
+      executor.submit(this::watchWhatWasLoaded).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -103,6 +138,23 @@ public final class BlocklistReloader implements AutoCloseable {
     thread.setDaemon(true);
     thread.start();
     scheduleMidnight();
+  }
+
+  /**
+   * Watches the files of the list loaded before the reloader existed, then reloads if any of them
+   * changed in between: no watch event reports such a change.
+   */
+  private void watchWhatWasLoaded() {
+    betweenLoadAndWatch.run();
+    Blocklist.Summary loaded = current.snapshot().blocklist();
+    watch(loaded);
+    if (LoadedFiles.changedSinceLoad(blocklistFile, loaded.sha256(), watchedFiles, loadStarted)) {
+      reload("file change");
+    }
+  }
+
+  private static Instant processStart() {
+    return ProcessHandle.current().info().startInstant().orElse(Instant.EPOCH);
   }
 
   /** Reloads as soon as possible, e.g. on SIGHUP; returns at once. */
@@ -170,6 +222,7 @@ public final class BlocklistReloader implements AutoCloseable {
 
   private void reload(String trigger) {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    Instant started = Instant.now();
     Blocklist blocklist;
     try {
       blocklist = BlocklistLoader.load(blocklistFile, BlocklistLoader.Analysis.PER_ENTRY);
@@ -186,7 +239,12 @@ public final class BlocklistReloader implements AutoCloseable {
       refused(trigger, List.of(problem("internal error: " + e)));
       return;
     }
-    watch(blocklist.summary());
+    betweenLoadAndWatch.run();
+    Set<Path> newlyWatched = watch(blocklist.summary());
+    if (LoadedFiles.changedSinceLoad(blocklistFile, blocklist.sha256(), newlyWatched, started)) {
+      // a list file in a folder watched only now changed while this load read it
+      settleThenReload();
+    }
     blocklist.warnings().forEach(w -> log.warn("{}", w));
     log.info(
         "blocklist reloaded ({}): {} bans, {} exceptions",
@@ -211,13 +269,18 @@ public final class BlocklistReloader implements AutoCloseable {
     listener.accept(result);
   }
 
-  /** Watches the folders of the blocklist and of every list file it names. */
-  private void watch(Blocklist.Summary blocklist) {
+  /**
+   * Watches the folders of the blocklist and of every list file it names.
+   *
+   * @return the files in folders this call started to watch
+   */
+  private Set<Path> watch(Blocklist.Summary blocklist) {
     Set<Path> files = new HashSet<>();
     files.add(blocklistFile);
     for (Path listFile : blocklist.listFiles()) {
       files.add(listFile.toAbsolutePath().normalize());
     }
+    Set<Path> newFolders = new HashSet<>();
     for (Path file : files) {
       Path folder = file.getParent();
       if (watchedFolders.add(folder)) {
@@ -227,6 +290,7 @@ public final class BlocklistReloader implements AutoCloseable {
               StandardWatchEventKinds.ENTRY_CREATE,
               StandardWatchEventKinds.ENTRY_MODIFY,
               StandardWatchEventKinds.ENTRY_DELETE);
+          newFolders.add(folder);
         } catch (IOException e) {
           watchedFolders.remove(folder);
           log.warn("cannot watch {}: {}", folder, e.getMessage());
@@ -234,6 +298,9 @@ public final class BlocklistReloader implements AutoCloseable {
       }
     }
     watchedFiles = Set.copyOf(files);
+    return files.stream()
+        .filter(file -> newFolders.contains(file.getParent()))
+        .collect(Collectors.toSet());
   }
 
   /**

@@ -51,13 +51,15 @@ class ConfigLoaderTest {
     assertThat(config.connectPorts()).containsExactly(443);
     assertThat(config.allowPrivateDestinations()).isFalse();
     assertThat(config.blocklist()).isEqualTo(dir.resolve("blocklist.yaml"));
-    assertThat(config.blockPage()).isEqualTo(dir.resolve("blockpage.html"));
+    assertThat(config.blockPage()).as("the built-in page").isNull();
     assertThat(config.admin()).isEqualTo(address("127.0.0.1", 9128));
     assertThat(config.limits()).isEqualTo(Limits.DEFAULTS);
   }
 
   @Test
   void everyKeyIsRead() throws Exception {
+    Path page = Files.createDirectory(dir.resolve("srv")).resolve("page.html");
+    Files.writeString(page, "<p>{{host}}</p>\n");
     ProxyConfig config =
         load(
             "listen: '[::]:8080'",
@@ -66,7 +68,7 @@ class ConfigLoaderTest {
             "connect-ports: [443, 8443]",
             "allow-private-destinations: true",
             "blocklist: lists/bans.yaml",
-            "block-page: /srv/page.html",
+            "block-page: " + page.toAbsolutePath(),
             "admin: 10.0.0.1:9000",
             "limits:",
             "  max-connections: 500",
@@ -84,7 +86,7 @@ class ConfigLoaderTest {
     assertThat(config.connectPorts()).isEqualTo(Set.of(443, 8443));
     assertThat(config.allowPrivateDestinations()).isTrue();
     assertThat(config.blocklist()).isEqualTo(dir.resolve("lists/bans.yaml"));
-    assertThat(config.blockPage()).isEqualTo(Path.of("/srv/page.html"));
+    assertThat(config.blockPage()).isEqualTo(page.toAbsolutePath());
     assertThat(config.admin()).isEqualTo(address("10.0.0.1", 9000));
     assertThat(config.limits())
         .isEqualTo(
@@ -229,6 +231,21 @@ class ConfigLoaderTest {
         .asString()
         .startsWith("2:1 YAML syntax error: ")
         .contains("TAB");
+  }
+
+  @Test
+  void aBlockPageTheConfigNamesMustExistAndIsReportedWhereItIsNamed() throws Exception {
+    assertThat(problems("admin: off", "block-page: pages/missing.html"))
+        .singleElement()
+        .asString()
+        .startsWith("2:13 block-page: " + dir.resolve("pages/missing.html") + " not found");
+  }
+
+  @Test
+  void aRelativeBlockPageIsResolvedAgainstTheConfigsFolder() throws Exception {
+    Files.writeString(dir.resolve("mine.html"), "<p>{{host}}</p>\n");
+
+    assertThat(load("block-page: mine.html").blockPage()).isEqualTo(dir.resolve("mine.html"));
   }
 
   @Test

@@ -2,6 +2,9 @@ package org.exitfilter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +23,18 @@ class ShippedConfTest {
     assertThat(config.connectPorts()).containsExactly(443);
     assertThat(config.limits()).isEqualTo(Limits.DEFAULTS);
     assertThat(config.blocklist()).isEqualTo(CONF.resolve("blocklist.yaml"));
+    assertThat(config.blockPage()).isEqualTo(CONF.resolve("blockpage.html"));
+  }
+
+  @Test
+  void theBuiltInBlockPageIsTheShippedOne() throws Exception {
+    try (InputStream builtIn =
+        ShippedConfTest.class.getResourceAsStream("/org/exitfilter/proxy/blockpage.html")) {
+      assertThat(builtIn).as("on the class path").isNotNull();
+      assertThat(new String(builtIn.readAllBytes(), StandardCharsets.UTF_8))
+          .as("the page used without block-page: is conf/blockpage.html; keep them the same")
+          .isEqualTo(Files.readString(CONF.resolve("blockpage.html"), StandardCharsets.UTF_8));
+    }
   }
 
   @Test

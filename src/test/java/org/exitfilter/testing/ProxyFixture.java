@@ -76,7 +76,7 @@ public final class ProxyFixture implements AutoCloseable {
       Files.writeString(dir.resolve("blocklist.yaml"), builder.blocklist, UTF_8);
       if (builder.blockPage != null) {
         Files.writeString(dir.resolve("blockpage.html"), builder.blockPage, UTF_8);
-      } else {
+      } else if (!builder.builtInBlockPage) {
         Files.copy(shippedBlockPage(), dir.resolve("blockpage.html"));
       }
       ProxyConfig loaded = ConfigLoader.load(dir.resolve("exitfilter.yaml"));
@@ -118,6 +118,7 @@ public final class ProxyFixture implements AutoCloseable {
     private boolean allowPrivateDestinations = true;
     private String extraConfig = "";
     private String blockPage;
+    private boolean builtInBlockPage;
     private ProxyObserver observer = ProxyObserver.NONE;
 
     private Builder() {}
@@ -164,6 +165,12 @@ public final class ProxyFixture implements AutoCloseable {
       return this;
     }
 
+    /** Leaves {@code block-page:} out of the config and writes no page: the built-in one serves. */
+    public Builder builtInBlockPage() {
+      this.builtInBlockPage = true;
+      return this;
+    }
+
     /** Receives the proxy's aggregate events (default: none). */
     public Builder observer(ProxyObserver proxyObserver) {
       this.observer = proxyObserver;
@@ -194,7 +201,7 @@ public final class ProxyFixture implements AutoCloseable {
           + ports
           + "\n"
           + "blocklist: blocklist.yaml\n"
-          + "block-page: blockpage.html\n"
+          + (builtInBlockPage ? "" : "block-page: blockpage.html\n")
           + "admin: off\n"
           + extraConfig;
     }

@@ -1,0 +1,35 @@
+package org.exitfilter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void aConfigNamingAMissingBlockPageIsRefusedWhereItNamesIt() throws Exception {
+    Path config =
+        Cli.write(
+            dir,
+            "exitfilter.yaml",
+            "listen: 127.0.0.1:0",
+            "block-page: pages/missing.html",
+            "admin: off");
+    Cli.write(dir, "blocklist.yaml", "bans: []");
+
+    Cli.Result result = Cli.run("run", "--config", config.toString());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.INVALID_CONFIG);
+    assertThat(result.err())
+        .contains(
+            config
+                + ":2:13: block-page: "
+                + dir.resolve("pages/missing.html")
+                + " not found (a relative path is relative to the configuration's folder;"
+                + " leave the key out for the built-in page)")
+        .contains("exitfilter: not started");
+  }
+}
