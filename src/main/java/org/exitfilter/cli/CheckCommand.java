@@ -88,7 +88,7 @@ public final class CheckCommand implements Callable<Integer> {
     try {
       ProxyConfig proxyConfig = ConfigLoader.load(config);
       allowPrivateDestinations = proxyConfig.allowPrivateDestinations();
-      blocklist = BlocklistLoader.load(proxyConfig.blocklist());
+      blocklist = BlocklistLoader.load(proxyConfig.blocklist(), BlocklistLoader.Analysis.PER_ENTRY);
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.flush();

@@ -2,8 +2,6 @@ package org.exitfilter.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -12,7 +10,6 @@ import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ConfigLoader;
 import org.exitfilter.config.Problem;
-import org.exitfilter.config.Rule;
 import org.exitfilter.config.RuleKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,9 +72,9 @@ public final class ValidateCommand implements Callable<Integer> {
       out.println(
           blocklistFile
               + ": valid; "
-              + entries(blocklist.bans(), "ban")
+              + entries(blocklist.banCountsByKind(), "ban")
               + ", "
-              + entries(blocklist.exceptions(), "exception")
+              + entries(blocklist.exceptionCountsByKind(), "exception")
               + "; 0 errors, "
               + count(blocklist.warnings().size(), "warning"));
       return ExitCodes.OK;
@@ -98,14 +95,14 @@ public final class ValidateCommand implements Callable<Integer> {
   }
 
   /** "3 bans (2 domain, 1 network)", kinds in their usual order, absent kinds left out. */
-  private static String entries(List<Rule> rules, String noun) {
-    if (rules.isEmpty()) {
+  private static String entries(Map<RuleKind, Integer> byKind, String noun) {
+    int total = byKind.values().stream().mapToInt(Integer::intValue).sum();
+    if (total == 0) {
       return "0 " + noun + "s";
     }
-    Map<RuleKind, Integer> byKind = new EnumMap<>(RuleKind.class);
-    rules.forEach(r -> byKind.merge(r.kind(), 1, Integer::sum));
-    return count(rules.size(), noun)
+    return count(total, noun)
         + byKind.entrySet().stream()
+            .filter(k -> k.getValue() > 0)
             .map(k -> k.getValue() + " " + k.getKey().key())
             .collect(Collectors.joining(", ", " (", ")"));
   }

@@ -1,6 +1,7 @@
 package org.exitfilter.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +16,19 @@ final class Duplicates {
 
   private final Problems warnings;
 
-  /** First rule seen, by exception flag and kind, then by value (and ports when not all). */
-  private final Map<String, Rule>[] seen;
+  /** Rules seen, by exception flag and kind, then by value (and ports when not all). */
+  private final List<RuleTable<String>> seen = new ArrayList<>();
 
   private final Map<Path, int[]> perFile = new HashMap<>();
   private final Map<Path, Source> firstUnlisted = new HashMap<>();
 
-  @SuppressWarnings("unchecked")
-  private Duplicates(Problems warnings, int[] sizes) {
+  private Duplicates(Problems warnings, int[] sizes, List<Rule> bans, List<Rule> exceptions) {
     this.warnings = warnings;
-    this.seen = new Map[sizes.length];
-    for (int i = 0; i < seen.length; i++) {
-      // sized up front: growing a map of a million names costs more than filling it
-      seen[i] = new HashMap<>((int) (sizes[i] / 0.75f) + 1);
+    for (int i = 0; i < sizes.length; i++) {
+      // sized up front: growing a table of a million names costs more than filling it
+      seen.add(
+          new RuleTable<>(
+              i < RuleKind.values().length ? bans : exceptions, Duplicates::key, sizes[i]));
     }
   }
 
@@ -36,9 +37,13 @@ final class Duplicates {
     int[] sizes = new int[2 * RuleKind.values().length];
     bans.forEach(rule -> sizes[slot(rule)]++);
     exceptions.forEach(rule -> sizes[slot(rule)]++);
-    Duplicates duplicates = new Duplicates(warnings, sizes);
-    bans.forEach(duplicates::check);
-    exceptions.forEach(duplicates::check);
+    Duplicates duplicates = new Duplicates(warnings, sizes, bans, exceptions);
+    for (int i = 0; i < bans.size(); i++) {
+      duplicates.check(bans.get(i), i);
+    }
+    for (int i = 0; i < exceptions.size(); i++) {
+      duplicates.check(exceptions.get(i), i);
+    }
     duplicates.finish();
   }
 
@@ -46,11 +51,17 @@ final class Duplicates {
     return (rule.exception() ? RuleKind.values().length : 0) + rule.kind().ordinal();
   }
 
-  private void check(Rule rule) {
-    int slot = slot(rule);
-    String key = rule.ports().isAll() ? rule.value() : rule.value() + " " + rule.ports();
-    Rule first = seen[slot].putIfAbsent(key, rule);
+  private static String key(Rule rule) {
+    return rule.ports().isAll() ? rule.value() : rule.value() + " " + rule.ports();
+  }
+
+  /** Checks the rule at {@code position} of the bans or of the exceptions. */
+  private void check(Rule rule, int position) {
+    RuleTable<String> table = seen.get(slot(rule));
+    String key = key(rule);
+    Rule first = table.find(key, r -> true);
     if (first == null) {
+      table.add(key, position);
       return;
     }
     Source where = rule.source();

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
-import java.util.function.Predicate;
 import org.exitfilter.net.IpNetwork;
 
 /**
@@ -43,19 +41,19 @@ final class ShadowedBans {
   static final int MAX_WARNINGS_PER_FILE = 20;
 
   private final LocalDate today;
-  private final Index<String> domainBans;
+  private final RuleTable<String> domainBans;
 
   /** The names of host bans limited to certain ports: only these can be under their own name. */
   private final Set<String> hostsWithPorts;
 
   /** Host bans, only for the names in {@link #hostsWithPorts}. */
-  private final Index<String> hostBans = new Index<>(0);
+  private final RuleTable<String> hostBans;
 
-  private final Index<String> domainExceptions = new Index<>(0);
+  private final RuleTable<String> domainExceptions;
   private final List<String[]> patternExceptions = new ArrayList<>();
   private final List<Rule> patternExceptionRules = new ArrayList<>();
-  private final Index<IpNetwork> networkBans;
-  private final Index<IpNetwork> networkExceptions = new Index<>(0);
+  private final RuleTable<IpNetwork> networkBans;
+  private final RuleTable<IpNetwork> networkExceptions;
 
   /** The prefix lengths that occur, longest first, for IPv4 and IPv6. */
   private final TreeSet<Integer> v4Prefixes = new TreeSet<>((a, b) -> b - a);
@@ -67,12 +65,21 @@ final class ShadowedBans {
   private final Map<Path, Source> firstUnlisted = new HashMap<>();
 
   private ShadowedBans(
-      LocalDate today, Problems warnings, int domains, int networks, Set<String> hostsWithPorts) {
+      LocalDate today,
+      Problems warnings,
+      List<Rule> bans,
+      List<Rule> exceptions,
+      int domains,
+      int networks,
+      Set<String> hostsWithPorts) {
     this.today = today;
     this.warnings = warnings;
     this.hostsWithPorts = hostsWithPorts;
-    this.domainBans = new Index<>(domains);
-    this.networkBans = new Index<>(networks);
+    this.domainBans = new RuleTable<>(bans, Rule::value, domains);
+    this.hostBans = new RuleTable<>(bans, Rule::value, hostsWithPorts.size());
+    this.networkBans = new RuleTable<>(bans, Rule::network, networks);
+    this.domainExceptions = new RuleTable<>(exceptions, Rule::value, 0);
+    this.networkExceptions = new RuleTable<>(exceptions, Rule::network, 0);
   }
 
   /** Warns about every ban in {@code bans} that a broader ban makes redundant. */
@@ -92,12 +99,13 @@ final class ShadowedBans {
         case PATTERN -> {}
       }
     }
-    ShadowedBans check = new ShadowedBans(today, warnings, domains, networks, hostsWithPorts);
-    for (Rule ban : bans) {
-      check.index(ban);
+    ShadowedBans check =
+        new ShadowedBans(today, warnings, bans, exceptions, domains, networks, hostsWithPorts);
+    for (int i = 0; i < bans.size(); i++) {
+      check.index(bans.get(i), i);
     }
-    for (Rule exception : exceptions) {
-      check.index(exception);
+    for (int i = 0; i < exceptions.size(); i++) {
+      check.index(exceptions.get(i), i);
     }
     for (Rule ban : bans) {
       // an expired ban already has its own warning, and decides nothing either way
@@ -111,13 +119,14 @@ final class ShadowedBans {
     check.finish();
   }
 
-  private void index(Rule rule) {
+  /** Indexes a rule at {@code position} of the bans or of the exceptions. */
+  private void index(Rule rule, int position) {
     switch (rule.kind()) {
-      case DOMAIN -> (rule.exception() ? domainExceptions : domainBans).add(rule.value(), rule);
+      case DOMAIN -> (rule.exception() ? domainExceptions : domainBans).add(rule.value(), position);
       case HOST -> {
         // Hosts may be a million; only those that share a name with a port-limited one matter.
         if (!rule.exception() && hostsWithPorts.contains(rule.value())) {
-          hostBans.add(rule.value(), rule);
+          hostBans.add(rule.value(), position);
         }
       }
       case PATTERN -> {
@@ -127,7 +136,7 @@ final class ShadowedBans {
         }
       }
       case NETWORK -> {
-        (rule.exception() ? networkExceptions : networkBans).add(rule.network(), rule);
+        (rule.exception() ? networkExceptions : networkBans).add(rule.network(), position);
         prefixes(rule.network()).add(rule.network().prefixLength());
       }
     }
@@ -261,7 +270,7 @@ final class ShadowedBans {
   }
 
   /** A ban with the same kind and value on strictly more ports (equal ports is a duplicate). */
-  private <K> Rule broaderSameEntry(Index<K> index, K key, Rule ban) {
+  private <K> Rule broaderSameEntry(RuleTable<K> index, K key, Rule ban) {
     if (ban.ports().isAll()) {
       return null;
     }
@@ -333,56 +342,6 @@ final class ShadowedBans {
         + " "
         + rule.value()
         + (rule.ports().isAll() ? "" : " ports " + rule.ports());
-  }
-
-  /**
-   * Rules by key. Nearly every key has one rule, so the first sits in the map itself and only the
-   * rare repeats get a list: a million one-element lists would cost more than the analysis.
-   */
-  private static final class Index<K> {
-    private final Map<K, Rule> first;
-    private final Map<K, List<Rule>> more = new HashMap<>();
-
-    Index(int expected) {
-      first = new HashMap<>((int) (expected / 0.75f) + 1);
-    }
-
-    void add(K key, Rule rule) {
-      if (first.putIfAbsent(key, rule) != null) {
-        more.computeIfAbsent(key, k -> new ArrayList<>(1)).add(rule);
-      }
-    }
-
-    /** The first rule under the key that passes the test, in file order, or {@code null}. */
-    Rule find(K key, Predicate<Rule> test) {
-      Rule rule = first.get(key);
-      if (rule == null) {
-        return null;
-      }
-      if (test.test(rule)) {
-        return rule;
-      }
-      List<Rule> rest = more.get(key);
-      if (rest != null) {
-        for (Rule other : rest) {
-          if (test.test(other)) {
-            return other;
-          }
-        }
-      }
-      return null;
-    }
-
-    /** Every key with its rules; for the few exceptions only. */
-    void forEach(BiConsumer<K, List<Rule>> action) {
-      first.forEach(
-          (key, rule) -> {
-            List<Rule> all = new ArrayList<>();
-            all.add(rule);
-            all.addAll(more.getOrDefault(key, List.of()));
-            action.accept(key, all);
-          });
-    }
   }
 
   /** Adds the counts of shadowed bans that were not listed one by one. */
