@@ -75,6 +75,10 @@ public final class RunCommand implements Callable<Integer> {
         blocklist.file(),
         blocklist.banCount(),
         blocklist.exceptions().size());
+    // Only the compiled snapshot serves from here on; this method runs as long as the proxy, and
+    // a reference kept here would hold every list entry a second time.
+    blocklist = null;
+    CurrentBlocklist.releaseBuildMemory();
     Metrics metrics = new Metrics(() -> current.get().cacheHitRatio());
     CountDownLatch stopping = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);

@@ -251,6 +251,8 @@ public final class BlocklistReloader implements AutoCloseable {
         trigger,
         blocklist.banCount(),
         blocklist.exceptions().size());
+    blocklist = null; // only the compiled snapshot serves; let the loaded entries go
+    CurrentBlocklist.releaseBuildMemory();
     record(new ReloadResult(clock.instant(), true, trigger, List.of()));
   }
 

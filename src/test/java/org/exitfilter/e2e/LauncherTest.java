@@ -107,6 +107,8 @@ class LauncherTest {
     assertThat(launch.jvmOptions())
         .contains(
             "-XX:+UseSerialGC",
+            "-Xmn" + constant("YOUNG_MIB") + "m",
+            "-XX:MaxHeapFreeRatio=" + constant("MAX_HEAP_FREE_PERCENT"),
             "-XX:MaxMetaspaceSize=" + constant("METASPACE_MIB") + "m",
             "-XX:ReservedCodeCacheSize=" + constant("CODE_CACHE_MIB") + "m",
             "-XX:MaxDirectMemorySize=" + constant("DIRECT_MIB") + "m",
