@@ -2,6 +2,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +52,7 @@ public final class AllocReport {
     for (int i = 2; i < args.length; i++) {
       Path file = Path.of(args[i]);
       Map<String, Counter> counters = new HashMap<>();
+      Map<Long, List<RecordedEvent>> samplesByThread = new HashMap<>();
       Instant start = null;
       for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
         Instant t = e.getStartTime();
@@ -71,16 +73,26 @@ public final class AllocReport {
                           x.last.isAfter(y.last) ? x.lastValue : y.lastValue));
             }
           }
-          case "jdk.ObjectAllocationSample" -> {
-            long weight = e.getLong("weight");
-            String type = e.getClass("objectClass").getName();
-            sampled += weight;
-            samples++;
-            byClass.merge(type, weight, Long::sum);
-            bySite.merge(type + "  @ " + site(e.getStackTrace()), weight, Long::sum);
-            byOwnCode.merge(ownFrame(e.getStackTrace()), weight, Long::sum);
-          }
+          case "jdk.ObjectAllocationSample" ->
+              samplesByThread
+                  .computeIfAbsent(e.getThread("eventThread").getJavaThreadId(), k -> new ArrayList<>())
+                  .add(e);
           default -> {}
+        }
+      }
+      for (List<RecordedEvent> thread : samplesByThread.values()) {
+        // A sample's weight is what its thread allocated since its previous sample; the first
+        // one of a recording reaches back before the recording (to the previous run, the
+        // warm-up or the start) and so is left out.
+        thread.sort(Comparator.comparing(RecordedEvent::getStartTime));
+        for (RecordedEvent e : thread.subList(1, thread.size())) {
+          long weight = e.getLong("weight");
+          String type = e.getClass("objectClass").getName();
+          sampled += weight;
+          samples++;
+          byClass.merge(type, weight, Long::sum);
+          bySite.merge(type + "  @ " + site(e.getStackTrace()), weight, Long::sum);
+          byOwnCode.merge(ownFrame(e.getStackTrace()), weight, Long::sum);
         }
       }
       if (start == null) {

@@ -17,7 +17,7 @@ set -Eeuo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 
-RUNS=3 DURATION=10 WARMUP=20 PIN=0 KEEP=0
+RUNS=3 DURATION=10 WARMUP=30 PIN=0 KEEP=0
 CONNS="${CONNS:-50}" BANS="${BANS:-10000}" ORIGIN_HOST="${ORIGIN_HOST:-localhost}"
 SAMPLE_RATE="${SAMPLE_RATE:-300/s}" SITES="${SITES:-15}" JAVA_OPTS="${JAVA_OPTS:-}"
 while (($#)); do
@@ -30,7 +30,7 @@ while (($#)); do
     -h | --help)
       sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       echo "Environment: CONNS (50), BANS (10000), ORIGIN_HOST (localhost), SAMPLE_RATE (300/s),"
-      echo "SITES (15), JAVA_OPTS, ORIGIN_SERVER (auto, nginx or netty), PORT_BASE."
+      echo "SITES (15), JAVA_OPTS, ORIGIN_SERVER (auto, nginx or netty), PORT_BASE, JAR (a build to measure)."
       exit 0 ;;
     *) echo "alloc.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -67,8 +67,13 @@ command -v wrk >/dev/null || die "wrk is missing: apt-get install -y wrk"
 command -v curl >/dev/null || die "curl is missing"
 command -v jcmd >/dev/null || die "jcmd is missing (a JDK's bin/)"
 
-JAR="$ROOT/target/exitfilter.jar"
-if [[ ! -f $JAR ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]]; then
+# JAR=path measures a given build (say, a copy of the jar before a change) instead of this tree's.
+if [[ -n ${JAR:-} ]]; then
+  [[ -f $JAR ]] || die "no such jar: $JAR"
+else
+  JAR="$ROOT/target/exitfilter.jar"
+fi
+if [[ $JAR == "$ROOT/target/exitfilter.jar" ]] && { [[ ! -f $JAR ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]]; }; then
   log "building exitfilter (mvn -q -DskipTests package)"
   (cd "$ROOT" && timeout 900 mvn -q -B -N -DskipTests package >&2)
 fi
@@ -234,7 +239,7 @@ for run in $(seq "$RUNS"); do
   log "run $run: $(tail -1 "$WORK/results.tsv" | awk -F'\t' '{printf "%s req (%s/s), %s B/req on the event loops, %s B/req all threads, %s us CPU/req (event loops %s), errors %s, non-2xx %s", $2, $3, $4, $5, $6, $7, $8, $9}')"
 done
 
-echo "# exitfilter per-request cost ($(date -u '+%F %H:%M UTC'), $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml || echo '+changes'))"
+echo "# exitfilter per-request cost ($(date -u '+%F %H:%M UTC'), $( [[ $JAR == "$ROOT/target/exitfilter.jar" ]] && echo "$(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml || echo '+changes')" || echo "$JAR"))"
 echo "# $(java -version 2>&1 | sed -n 2p); origin $ORIGIN_KIND; wrk -t2 -c$CONNS keep-alive GET http://$ORIGIN/small; $BANS bans; $( ((PIN)) && echo pinned || echo unpinned); $RUNS x $DURATION s after $WARMUP s warm-up"
 column -t -s$'\t' "$WORK/results.tsv"
 median() { tail -n +2 "$WORK/results.tsv" | cut -f"$1" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
