@@ -72,8 +72,11 @@ public record HostAndPort(Host host, int port) {
     if (text.isEmpty()) {
       throw new InvalidHostException("empty port");
     }
-    if (!text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new InvalidHostException("port is not a decimal number");
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        throw new InvalidHostException("port is not a decimal number");
+      }
     }
     if (text.length() > 5) {
       throw new InvalidHostException("port longer than five digits");
