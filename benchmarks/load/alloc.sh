@@ -30,7 +30,8 @@ while (($#)); do
     -h | --help)
       sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       echo "Environment: CONNS (50), BANS (10000), ORIGIN_HOST (localhost), SAMPLE_RATE (300/s),"
-      echo "SITES (15), JAVA_OPTS, ORIGIN_SERVER (auto, nginx or netty), PORT_BASE, JAR (a build to measure)."
+      echo "SITES (15), JAVA_OPTS, ORIGIN_SERVER (auto, nginx or netty), PORT_BASE, JAR (a build to measure),"
+      echo "BROWSER_HEADERS (1: send a desktop browser's request fields, not only Host)."
       exit 0 ;;
     *) echo "alloc.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -205,10 +206,28 @@ cat >"$WORK/alloc.jfc" <<'EOF'
 EOF
 sed -i "s|SAMPLE_RATE|$SAMPLE_RATE|" "$WORK/alloc.jfc"
 
+# BROWSER_HEADERS=1: each request also carries the fields a desktop browser sends (wrk alone sends
+# only Host), which is what the proxy parses, strips and forwards for real users.
+WRK_HEADERS=()
+if [[ ${BROWSER_HEADERS:-0} == 1 ]]; then
+  WRK_HEADERS=(
+    -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    -H "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    -H "Accept-Language: en-US,en;q=0.5"
+    -H "Accept-Encoding: gzip, deflate"
+    -H "Proxy-Connection: keep-alive"
+    -H "Upgrade-Insecure-Requests: 1"
+    -H "Sec-Fetch-Dest: document"
+    -H "Sec-Fetch-Mode: navigate"
+    -H "Sec-Fetch-Site: none"
+    -H "Priority: u=0, i"
+  )
+fi
 run_wrk() { # seconds output
   # shellcheck disable=SC2046
   WRK_TARGET="http://$ORIGIN/small" WRK_HOST="$ORIGIN" timeout -k 5 $(($1 + 20)) $(pin 1) \
-    wrk -t2 -c"$CONNS" -d"${1}s" --timeout 2s -s "$HERE/proxy.lua" "http://127.0.0.1:$PROXY_PORT" >"$2" 2>&1
+    wrk -t2 -c"$CONNS" -d"${1}s" --timeout 2s "${WRK_HEADERS[@]}" -s "$HERE/proxy.lua" \
+    "http://127.0.0.1:$PROXY_PORT" >"$2" 2>&1
 }
 field() { sed -n "s/.*[ ]$1=\([0-9.]*\).*/\1/p" "$2" | head -1; }
 
@@ -240,7 +259,7 @@ for run in $(seq "$RUNS"); do
 done
 
 echo "# exitfilter per-request cost ($(date -u '+%F %H:%M UTC'), $( [[ $JAR == "$ROOT/target/exitfilter.jar" ]] && echo "$(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml || echo '+changes')" || echo "$JAR"))"
-echo "# $(java -version 2>&1 | sed -n 2p); origin $ORIGIN_KIND; wrk -t2 -c$CONNS keep-alive GET http://$ORIGIN/small; $BANS bans; $( ((PIN)) && echo pinned || echo unpinned); $RUNS x $DURATION s after $WARMUP s warm-up"
+echo "# $(java -version 2>&1 | sed -n 2p); origin $ORIGIN_KIND; wrk -t2 -c$CONNS keep-alive GET http://$ORIGIN/small$( [[ ${BROWSER_HEADERS:-0} == 1 ]] && echo " with a browser's request fields"); $BANS bans; $( ((PIN)) && echo pinned || echo unpinned); $RUNS x $DURATION s after $WARMUP s warm-up"
 column -t -s$'\t' "$WORK/results.tsv"
 median() { tail -n +2 "$WORK/results.tsv" | cut -f"$1" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 echo "median: $(median 4) B/request (event loops), $(median 5) B/request (all threads), $(median 6) us CPU/request"
