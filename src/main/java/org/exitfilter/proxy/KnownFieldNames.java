@@ -46,6 +46,42 @@ final class KnownFieldNames {
           "Sec-GPC",
           "X-Requested-With");
 
+  /** What common servers (nginx, Apache, CDNs) send. */
+  static final KnownFieldNames RESPONSE =
+      new KnownFieldNames(
+          "Server",
+          "Date",
+          "Content-Type",
+          "Content-Length",
+          "Content-Encoding",
+          "Content-Language",
+          "Content-Range",
+          "Content-Security-Policy",
+          "Content-Disposition",
+          "Transfer-Encoding",
+          "Connection",
+          "Keep-Alive",
+          "Last-Modified",
+          "ETag",
+          "Expires",
+          "Cache-Control",
+          "Pragma",
+          "Age",
+          "Vary",
+          "Accept-Ranges",
+          "Location",
+          "Set-Cookie",
+          "Strict-Transport-Security",
+          "X-Content-Type-Options",
+          "X-Frame-Options",
+          "Referrer-Policy",
+          "Access-Control-Allow-Origin",
+          "Alt-Svc",
+          "content-type",
+          "content-length",
+          "date",
+          "server");
+
   /** The constants by name length; each length has only a few. */
   private final AsciiString[][] byLength;
 

@@ -3,7 +3,6 @@ package org.exitfilter.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilter;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
@@ -86,8 +85,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
             .pipeline()
             .addLast(
                 CODEC,
-                new HttpClientCodec(
-                    limits.maxRequestLineLength(), limits.maxHeaderSize(), 64 * 1024))
+                new UpstreamCodec(limits.maxRequestLineLength(), limits.maxHeaderSize(), 64 * 1024))
             .addLast(RELAY, new UpstreamRelay(frontend));
       }
     };
