@@ -30,18 +30,18 @@ public record HostAndPort(Host host, int port) {
       throw new InvalidHostException("userinfo ('@') is not allowed in an authority");
     }
     String hostText;
-    String portText;
+    // Where the port's digits start in the authority, or -1 when it names no port.
+    int portStart;
     if (authority.startsWith("[")) {
       int close = authority.indexOf(']');
       if (close < 0) {
         throw new InvalidHostException("IPv6 literal without its closing ']'");
       }
       hostText = authority.substring(0, close + 1);
-      String rest = authority.substring(close + 1);
-      if (rest.isEmpty()) {
-        portText = null;
-      } else if (rest.charAt(0) == ':') {
-        portText = rest.substring(1);
+      if (close + 1 == authority.length()) {
+        portStart = -1;
+      } else if (authority.charAt(close + 1) == ':') {
+        portStart = close + 2;
       } else {
         throw new InvalidHostException("only ':' and a port may follow an IPv6 literal");
       }
@@ -49,36 +49,44 @@ public record HostAndPort(Host host, int port) {
       int colon = authority.indexOf(':');
       if (colon < 0) {
         hostText = authority;
-        portText = null;
+        portStart = -1;
       } else if (authority.indexOf(':', colon + 1) >= 0) {
         throw new InvalidHostException("more than one ':'; IPv6 addresses must be in brackets");
       } else {
         hostText = authority.substring(0, colon);
-        portText = authority.substring(colon + 1);
+        portStart = colon + 1;
       }
     }
     Host host = HostParser.parse(hostText);
-    if (portText == null) {
+    if (portStart < 0) {
       if (defaultPort == -1) {
         throw new InvalidHostException("port required");
       }
       return new HostAndPort(host, defaultPort);
     }
-    return new HostAndPort(host, parsePort(portText));
+    return new HostAndPort(host, parsePort(authority, portStart));
   }
 
-  /** Decimal digits only: no sign, no spaces, no hex, at most five digits, 1 to 65535. */
-  private static int parsePort(String text) throws InvalidHostException {
-    if (text.isEmpty()) {
+  /**
+   * The port from {@code start} to the end of {@code text}, read in place (every request has one):
+   * decimal digits only, no sign, no spaces, no hex, at most five digits, 1 to 65535.
+   */
+  private static int parsePort(String text, int start) throws InvalidHostException {
+    if (start == text.length()) {
       throw new InvalidHostException("empty port");
     }
-    if (!text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new InvalidHostException("port is not a decimal number");
+    int port = 0;
+    for (int i = start; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        throw new InvalidHostException("port is not a decimal number");
+      }
+      // Saturates instead of overflowing; the length check below comes first, as before.
+      port = Math.min(port * 10 + (c - '0'), 1_000_000);
     }
-    if (text.length() > 5) {
+    if (text.length() - start > 5) {
       throw new InvalidHostException("port longer than five digits");
     }
-    int port = Integer.parseInt(text);
     if (port < 1 || port > 65535) {
       throw new InvalidHostException("port outside 1..65535");
     }

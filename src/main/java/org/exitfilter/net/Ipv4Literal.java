@@ -30,11 +30,24 @@ final class Ipv4Literal {
       }
       end--;
     }
-    String last = ascii.substring(ascii.lastIndexOf('.', end - 1) + 1, end);
-    if (!last.isEmpty() && last.chars().allMatch(Ipv4Literal::isDigit)) {
+    int start = ascii.lastIndexOf('.', end - 1) + 1;
+    if (start < end && allDigits(ascii, start, end)) {
       return true;
     }
-    return parseNumber(last) != NOT_A_NUMBER;
+    // Any other decimal or octal label has a non-digit in it; only "0x..." may still be a number.
+    // Checked on every request's host, so a name costs no substring.
+    return end - start >= 2
+        && ascii.charAt(start) == '0'
+        && parseNumber(ascii.substring(start, end)) != NOT_A_NUMBER;
+  }
+
+  private static boolean allDigits(String text, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if (!isDigit(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

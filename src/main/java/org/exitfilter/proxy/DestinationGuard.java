@@ -38,26 +38,29 @@ final class DestinationGuard {
   }
 
   /**
-   * Picks the address to connect to. Any resolved address inside a banned network refuses the whole
-   * destination (unless an exception let the name through), so that trying addresses in another
-   * order can never reach a banned network; then the first address that is not private (unless
-   * private destinations are allowed) is the one connected to.
+   * Picks the address to connect to; {@code addresses} must allow random access. Any resolved
+   * address inside a banned network refuses the whole destination (unless an exception let the name
+   * through), so that trying addresses in another order can never reach a banned network; then the
+   * first address that is not private (unless private destinations are allowed) is the one
+   * connected to.
    *
    * @throws ProxyException {@link ProxyError#BLOCKED} for a network ban, {@link
    *     ProxyError#DESTINATION_PROHIBITED} when every address is private
    */
   InetAddress choose(Matcher matcher, Verdict nameVerdict, List<InetAddress> addresses, int port)
       throws ProxyException {
+    // Indexed loops: called on every request, with a one-address list for a kept connection.
     if (nameVerdict.decision() != Verdict.Decision.EXEMPT) {
-      for (InetAddress address : addresses) {
-        Verdict verdict = matcher.check(address, port);
+      for (int i = 0; i < addresses.size(); i++) {
+        Verdict verdict = matcher.check(addresses.get(i), port);
         if (verdict.blocked()) {
           throw new ProxyException(
               ProxyError.BLOCKED, "destination address is on the blocklist", verdict.rule());
         }
       }
     }
-    for (InetAddress address : addresses) {
+    for (int i = 0; i < addresses.size(); i++) {
+      InetAddress address = addresses.get(i);
       if (allowPrivateDestinations || !AddressClass.isNonPublic(address)) {
         return address;
       }

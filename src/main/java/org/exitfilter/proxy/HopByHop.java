@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,20 +29,22 @@ final class HopByHop {
           AsciiString.cached("x-forwarded-proto"),
           AsciiString.cached("x-real-ip"));
 
+  private static final String KEEP_ALIVE = "keep-alive";
+
   private HopByHop() {}
 
+  /**
+   * Runs on every request and every response head, so it works on the headers' own {@code
+   * CharSequence}s: nothing is converted to a {@code String} unless a field must go.
+   */
   static void strip(HttpHeaders headers) {
     // Fields named in Connection are hop-by-hop too; collect them before Connection goes.
     List<String> named = null;
-    for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String token : value.split(",")) {
-        String name = token.trim().toLowerCase(Locale.ROOT);
-        if (!name.isEmpty() && !isFraming(name)) {
-          if (named == null) {
-            named = new ArrayList<>(2);
-          }
-          named.add(name);
-        }
+    if (headers.contains(HttpHeaderNames.CONNECTION)) {
+      Iterator<? extends CharSequence> values =
+          headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+      while (values.hasNext()) {
+        named = addNamedFields(values.next(), named);
       }
     }
     if (named != null) {
@@ -50,18 +53,55 @@ final class HopByHop {
     for (AsciiString name : ALWAYS) {
       headers.remove(name);
     }
-    List<String> proxyFields = null;
-    for (Map.Entry<String, String> field : headers) {
-      if (field.getKey().regionMatches(true, 0, "proxy-", 0, 6)) {
+    List<CharSequence> proxyFields = null;
+    Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
+    while (fields.hasNext()) {
+      CharSequence name = fields.next().getKey();
+      if (AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6)) {
         if (proxyFields == null) {
           proxyFields = new ArrayList<>(2);
         }
-        proxyFields.add(field.getKey());
+        proxyFields.add(name);
       }
     }
     if (proxyFields != null) {
       proxyFields.forEach(headers::remove);
     }
+  }
+
+  /** Adds the field names listed in one Connection value, lower-cased, to {@code named}. */
+  private static List<String> addNamedFields(CharSequence value, List<String> named) {
+    int start = 0;
+    while (start <= value.length()) {
+      int comma = AsciiString.indexOf(value, ',', start);
+      int end = comma < 0 ? value.length() : comma;
+      int from = start;
+      int to = end;
+      // What String.trim removes.
+      while (from < to && value.charAt(from) <= ' ') {
+        from++;
+      }
+      while (to > from && value.charAt(to - 1) <= ' ') {
+        to--;
+      }
+      if (from < to && !isKeepAlive(value, from, to)) {
+        String name = value.subSequence(from, to).toString().toLowerCase(Locale.ROOT);
+        if (!isFraming(name)) {
+          if (named == null) {
+            named = new ArrayList<>(2);
+          }
+          named.add(name);
+        }
+      }
+      start = end + 1;
+    }
+    return named;
+  }
+
+  // Keep-Alive is removed anyway; the most common Connection value costs no string.
+  private static boolean isKeepAlive(CharSequence value, int from, int to) {
+    return to - from == KEEP_ALIVE.length()
+        && AsciiString.regionMatches(value, true, from, KEEP_ALIVE, 0, KEEP_ALIVE.length());
   }
 
   // A Connection header must not talk the proxy out of the framing it validated.

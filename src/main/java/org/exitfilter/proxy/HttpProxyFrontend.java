@@ -77,8 +77,12 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   // The upstream connection, kept for the next request to the same destination.
   private Channel upstream;
   private HostAndPort upstreamDestination;
-  private InetAddress upstreamAddress;
+  // The address connected to, as the one-element list the guard re-checks on every reuse.
+  private List<InetAddress> upstreamAddress;
   private boolean upstreamReusable;
+  // The last Host field generated and its destination: the next request usually goes there too.
+  private HostAndPort hostFieldDestination;
+  private String hostField;
 
   HttpProxyFrontend(ServerContext context) {
     this.context = context;
@@ -186,7 +190,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (upstreamReusable && destination.equals(upstreamDestination) && upstream.isActive()) {
       try {
         // The name was judged above; the address connected to is judged again on this snapshot.
-        context.guard().choose(matcher, nameVerdict, List.of(upstreamAddress), destination.port());
+        context.guard().choose(matcher, nameVerdict, upstreamAddress, destination.port());
       } catch (ProxyException e) {
         ReferenceCountUtil.release(request);
         closeUpstream();
@@ -206,7 +210,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         (channel, address) -> {
           upstream = channel;
           upstreamDestination = destination;
-          upstreamAddress = address;
+          upstreamAddress = List.of(address);
           sendHead(request);
         },
         e -> {
@@ -216,12 +220,21 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   /** Rewrites the head for the origin: origin-form target, generated Host, no hop-by-hop. */
-  private static void prepareForUpstream(HttpRequest request, RequestTarget target) {
+  private void prepareForUpstream(HttpRequest request, RequestTarget target) {
     request.setUri(target.originForm());
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     HttpHeaders headers = request.headers();
     HopByHop.strip(headers);
-    headers.set(HttpHeaderNames.HOST, target.hostHeader());
+    headers.set(HttpHeaderNames.HOST, hostField(target));
+  }
+
+  /** The Host field for the target, built once per destination rather than once per request. */
+  private String hostField(RequestTarget target) {
+    if (!target.destination().equals(hostFieldDestination)) {
+      hostFieldDestination = target.destination();
+      hostField = target.hostHeader();
+    }
+    return hostField;
   }
 
   private void sendHead(HttpRequest request) {

@@ -3,13 +3,10 @@ package org.exitfilter.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilter;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.exitfilter.config.Limits;
 import org.exitfilter.net.IpNetwork;
@@ -64,9 +61,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
   }
 
   private static void addIdleTimeout(ChannelPipeline pipeline, Limits limits) {
-    pipeline.addLast(
-        IDLE,
-        new IdleStateHandler(true, 0, 0, limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+    pipeline.addLast(IDLE, new IdleTimeout(limits.idleTimeout().toNanos()));
   }
 
   private static void addHttpServer(ChannelPipeline pipeline, Limits limits) {
@@ -90,8 +85,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
             .pipeline()
             .addLast(
                 CODEC,
-                new HttpClientCodec(
-                    limits.maxRequestLineLength(), limits.maxHeaderSize(), 64 * 1024))
+                new UpstreamCodec(limits.maxRequestLineLength(), limits.maxHeaderSize(), 64 * 1024))
             .addLast(RELAY, new UpstreamRelay(frontend));
       }
     };

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -40,13 +41,24 @@ final class RequestChecks {
     if (headers.size() > maxHeaderCount) {
       throw new ProxyException(ProxyError.HEADERS_TOO_LARGE, "too many header fields");
     }
-    if (headers.getAll(HttpHeaderNames.HOST).size() > 1) {
+    if (moreThanOne(headers, HttpHeaderNames.HOST)) {
       throw new ProxyException(ProxyError.BAD_REQUEST, "more than one Host field");
     }
-    List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-    if (!codings.isEmpty()
-        && (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"))) {
-      throw new ProxyException(ProxyError.BAD_REQUEST, "Transfer-Encoding other than chunked");
+    // Most requests have none; getAll would build two lists to say so.
+    if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+      List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+      if (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked")) {
+        throw new ProxyException(ProxyError.BAD_REQUEST, "Transfer-Encoding other than chunked");
+      }
     }
+  }
+
+  private static boolean moreThanOne(HttpHeaders headers, CharSequence name) {
+    Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name);
+    if (!values.hasNext()) {
+      return false;
+    }
+    values.next();
+    return values.hasNext();
   }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.util.AsciiString;
 import java.util.List;
 
 /**
@@ -15,6 +16,7 @@ import java.util.List;
  * <ul>
  *   <li>A message with both {@code Content-Length} and {@code Transfer-Encoding} is a decoder
  *       failure (Netty would drop the length and go on); the client gets 400.
+ *   <li>Field names that browsers send with every request are shared constants, not copies.
  *   <li>After a {@code CONNECT} head it decodes nothing more: the bytes that follow belong to the
  *       tunnel and are handed on unparsed when this handler is removed.
  * </ul>
@@ -48,6 +50,17 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         tunnelRequested = true;
       }
     }
+  }
+
+  /**
+   * A field name spelled exactly as one of {@link KnownFieldNames#REQUEST} becomes that shared
+   * constant instead of a fresh copy: a browser sends a dozen such names with every request. The
+   * spelling is kept byte for byte, so the origin sees the names as the client wrote them.
+   */
+  @Override
+  protected AsciiString splitHeaderName(byte[] bytes, int start, int length) {
+    AsciiString known = KnownFieldNames.REQUEST.find(bytes, start, length);
+    return known != null ? known : super.splitHeaderName(bytes, start, length);
   }
 
   @Override

@@ -1,0 +1,70 @@
+package org.exitfilter.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.util.AsciiString;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+
+/**
+ * The codec of an upstream HTTP connection: Netty's {@code HttpClientCodec} as this proxy uses it
+ * (no CONNECT, no upgrade, no count of missing responses), with the field names of responses taken
+ * from {@link KnownFieldNames#RESPONSE} instead of copied, which {@code HttpClientCodec} does not
+ * allow. As there, a response to a HEAD request has no body whatever its framing fields say, and an
+ * informational response does not answer the request.
+ */
+final class UpstreamCodec
+    extends CombinedChannelDuplexHandler<UpstreamCodec.Decoder, UpstreamCodec.Encoder> {
+  /** The methods of the requests sent and not yet answered, oldest first. */
+  private final Queue<HttpMethod> methods = new ArrayDeque<>(2);
+
+  UpstreamCodec(int maxInitialLineLength, int maxHeaderSize, int maxChunkSize) {
+    init(
+        new Decoder(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(maxInitialLineLength)
+                .setMaxHeaderSize(maxHeaderSize)
+                .setMaxChunkSize(maxChunkSize)),
+        new Encoder());
+  }
+
+  final class Encoder extends HttpRequestEncoder {
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out)
+        throws Exception {
+      if (msg instanceof HttpRequest request) {
+        methods.offer(request.method());
+      }
+      super.encode(ctx, msg, out);
+    }
+  }
+
+  final class Decoder extends HttpResponseDecoder {
+    Decoder(HttpDecoderConfig config) {
+      super(config);
+    }
+
+    @Override
+    protected AsciiString splitHeaderName(byte[] bytes, int start, int length) {
+      AsciiString known = KnownFieldNames.RESPONSE.find(bytes, start, length);
+      return known != null ? known : super.splitHeaderName(bytes, start, length);
+    }
+
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+      if (((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        return super.isContentAlwaysEmpty(msg);
+      }
+      return HttpMethod.HEAD.equals(methods.poll()) || super.isContentAlwaysEmpty(msg);
+    }
+  }
+}
