@@ -242,7 +242,7 @@ saved=$DURATION DURATION=$SOAK
 for i in "${STARTED[@]}"; do
   pid=$(measured_pid "$i")
   log "soak $i: $SOAK s"
-  (for _ in $(seq $((SOAK / 5 + 1))); do sleep 5; rss_mib "$pid"; done >"$WORK/soak-$i.txt") &
+  (for _ in $(seq $((SOAK / 5 + 1))); do sleep 5; echo "$(rss_mib "$pid")"; done >"$WORK/soak-$i.txt") &
   sampler=$!
   run_wrk "$(list_of "$i")" "$i" small-50 soak soak
   kill "$sampler" 2>/dev/null || true
@@ -306,6 +306,30 @@ reload() { # instance: append one new name to its list in place; time until it g
 }
 for i in "${STARTED[@]}"; do reload "$i"; done
 
+# ------------------------------------------------------------------ heap per list entry
+
+# Before the many connections, so that the empty instance's load meets the same machine state.
+
+heap_bytes() { # pid: the live heap after a full GC (GC.class_histogram's total), in bytes
+  jcmd "$1" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { print $3 }' | tail -1 || true
+}
+for e in "${EMPTIES[@]}"; do
+  v=$(variant_of "$e")
+  if start_instance "$e"; then
+    sanity "$e" empty
+    # The same first load as the others, so that the same classes are loaded and compiled.
+    saved=$DURATION DURATION=$WARMUP
+    run_wrk empty "$e" small-50 0 warmup
+    DURATION=$saved
+    sed -i '/\twarmup$/d' "$RAW"
+    for i in "$e" "${STARTED[@]}"; do
+      [[ $(variant_of "$i") == "$v" ]] || continue
+      fact "$i" heap_bytes "$(heap_bytes "$(measured_pid "$i")")"
+    done
+    stop "$e"
+  fi
+done
+
 # ------------------------------------------------------------------ many connections
 
 idle_conns() { # instance: IDLE_CONNS clients, one request each, then held open and idle
@@ -347,28 +371,6 @@ for i in "${STARTED[@]}"; do
   log "many connections through $i: $IDLE_CONNS idle, then $BUSY_CONNS busy for $BUSY_SECONDS s"
   idle_conns "$i"
   busy_conns "$i"
-done
-
-# ------------------------------------------------------------------ heap per list entry
-
-heap_bytes() { # pid: the live heap after a full GC (GC.class_histogram's total), in bytes
-  jcmd "$1" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { print $3 }' | tail -1 || true
-}
-for e in "${EMPTIES[@]}"; do
-  v=$(variant_of "$e")
-  if start_instance "$e"; then
-    sanity "$e" empty
-    # The same first load as the others, so that the same classes are loaded and compiled.
-    saved=$DURATION DURATION=$WARMUP
-    run_wrk empty "$e" small-50 0 warmup
-    DURATION=$saved
-    sed -i '/\twarmup$/d' "$RAW"
-    for i in "$e" "${STARTED[@]}"; do
-      [[ $(variant_of "$i") == "$v" ]] || continue
-      fact "$i" heap_bytes "$(heap_bytes "$(measured_pid "$i")")"
-    done
-    stop "$e"
-  fi
 done
 
 for i in "${STARTED[@]}"; do stop "$i"; done
