@@ -114,7 +114,7 @@ public final class Idle {
                 } else {
                   c.failed = true;
                   failed++;
-                  firstError = firstError.isEmpty() ? "status " + c.status : firstError;
+                  firstError = firstError.isEmpty() ? "status " + c.status + proxyStatus(c) : firstError;
                 }
               }
             }
@@ -172,6 +172,16 @@ public final class Idle {
         }
       }
     }
+  }
+
+  /** The Proxy-Status header of a response, which says why a proxy refused, or "". */
+  private static String proxyStatus(Client c) {
+    for (String line : c.head.toString().split("\r\n")) {
+      if (line.regionMatches(true, 0, "proxy-status:", 0, 13)) {
+        return " (" + line.substring(13).strip() + ")";
+      }
+    }
+    return "";
   }
 
   /** Reads response bytes; true once the whole response (head and Content-Length body) is in. */

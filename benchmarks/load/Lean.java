@@ -218,12 +218,13 @@ public final class Lean {
     }
     line(head.toString());
     line(rule.toString());
-    tableRow("small GET, 50 keep-alive conns, req/s", i -> fmt(medianOf(reps(i), "rps")));
+    tableRow("small GET, 50 keep-alive conns, req/s", i -> fact(i, "unusable").isEmpty()
+        ? fmt(medianOf(reps(i), "rps")) : "not measured: " + fact(i, "unusable"));
     tableRow("CPU per forwarded request, µs", i -> fmt(cpuPerRequest(reps(i))));
     tableRow("p50 at 50 conns, ms", i -> ms(medianOf(reps(i), "p50_ms")));
     tableRow("p99 at 50 conns, ms", i -> ms(medianOf(reps(i), "p99_ms")));
-    tableRow("errors / non-2xx", i -> fmt(sumOf(reps(i), "err_connect", "err_read", "err_write",
-        "err_timeout")) + " / " + fmt(sumOf(reps(i), "non2xx")));
+    tableRow("errors / non-2xx", i -> reps(i).isEmpty() ? "" : fmt(sumOf(reps(i), "err_connect",
+        "err_read", "err_write", "err_timeout")) + " / " + fmt(sumOf(reps(i), "non2xx")));
     tableRow("RSS after load, MiB", i -> fmt(rssAfterLoad(i)));
     tableRow("RSS after " + meta.get("soak") + " s of load, MiB (target ≤ 160 with 1M, ≤ 80 with 10k)",
         i -> fmt(rssAfterSoak(i)) + target(i, rssAfterSoak(i)));
@@ -293,7 +294,8 @@ public final class Lean {
     for (String i : facts.keySet()) {
       if (i.startsWith("exitfilter")) {
         String args = fact(i, "jvm_args").strip();
-        line("| " + i + " | `" + fact(i, "jvm_cmdline").strip() + "` | "
+        String cmd = fact(i, "jvm_cmdline").isBlank() ? fact(i, "command") : fact(i, "jvm_cmdline");
+        line("| " + i + " | `" + cmd.strip() + "` | "
             + (args.isEmpty() ? "(none)" : "`" + args + "`") + " | `" + fact(i, "jvm_flags").strip()
             + "` |");
       }

@@ -183,25 +183,28 @@ start_instance() { # instance: starts it, measures launch to listening and to a 
       cmd=(java $JAVA_OPTS -jar "$JAR" run --config "$dir/exitfilter.yaml")
     fi
   fi
+  fact "$i" command "${cmd[*]}"
   t0=$(now_ms)
   start_bg "$i" "$PROXY_CPUS" "$dir/out.log" "${cmd[@]}"
   # Launch to listening: the port accepts a TCP connection; polled every 10 ms, bounded.
   while port_free "$port"; do
     if ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
-      log "$i exited during start; its log:"; tail -20 "$dir/out.log" "$dir/cache.log" 2>/dev/null >&2
+      log "$i exited during start; its log:"; tail -20 "$dir/out.log" "$dir/cache.log" >&2 2>/dev/null
+      START_ERROR="exited during its start: $(tail -1 "$dir/out.log" 2>/dev/null)"
       unset "PIDS[$i]"; return 1
     fi
     if (($(now_ms) - t0 > STARTUP_TIMEOUT * 1000)); then
-      log "$i not listening after $STARTUP_TIMEOUT s; stopping it"; stop "$i"; return 1
+      log "$i not listening after $STARTUP_TIMEOUT s; stopping it"; stop "$i"
+      START_ERROR="not listening within $STARTUP_TIMEOUT s"; return 1
     fi
     sleep 0.01
   done
   t_listen=$(now_ms)
+  START_ERROR="no 200 through it within $STARTUP_TIMEOUT s"
   wait_ready "$i" "http://127.0.0.1:$port" "http://$ORIGIN/small" "$STARTUP_TIMEOUT" "$dir/out.log" || return 1
   t_ready=$(now_ms)
   fact "$i" launch_listen_ms $((t_listen - t0))
   fact "$i" launch_ready_ms $((t_ready - t0))
-  fact "$i" command "${cmd[*]}"
   if [[ $v == exitfilter* ]]; then
     MPIDS[$i]=$(jvm_pid "${PIDS[$i]}")
     local jp=${MPIDS[$i]}
@@ -214,7 +217,7 @@ start_instance() { # instance: starts it, measures launch to listening and to a 
 
 STARTED=()
 for i in "${INSTANCES[@]}"; do
-  if start_instance "$i"; then STARTED+=("$i"); else fact "$i" unusable "did not start within $STARTUP_TIMEOUT s"; fi
+  if start_instance "$i"; then STARTED+=("$i"); else fact "$i" unusable "$START_ERROR"; fi
 done
 ((${#STARTED[@]})) || die "no proxy started"
 for i in "${STARTED[@]}"; do sanity "$i" "$(list_of "$i")"; done
