@@ -300,16 +300,6 @@ final class NameIndex {
     return true;
   }
 
-  static int labelCount(String name) {
-    int labels = 1;
-    for (int i = 0; i < name.length(); i++) {
-      if (name.charAt(i) == '.') {
-        labels++;
-      }
-    }
-    return labels;
-  }
-
   /**
    * Names are stored as one byte per character and matched against normalized lookups, so an entry
    * that is not lowercase ASCII would silently never match; refuse it loudly instead.

@@ -69,10 +69,6 @@ final class Templates {
     return representatives[template].kind();
   }
 
-  boolean exception(int template) {
-    return representatives[template].exception();
-  }
-
   /**
    * The verdict of the only entry of a template, made at compile time, or {@code null} when the
    * template is a list's and verdicts are built when asked for.
