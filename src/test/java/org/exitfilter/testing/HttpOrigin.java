@@ -156,6 +156,12 @@ public final class HttpOrigin implements AutoCloseable {
   /** Closes every connection and the listener, and waits until the event loop has stopped. */
   @Override
   public void close() {
+    if (!group.isShuttingDown()) {
+      // Closed while their event loop still runs: a connection closed by the loop's shutdown
+      // instead may fail its queued writes in a task the stopping loop never runs, and the
+      // buffers of a paused pattern body then leak.
+      connections.close().awaitUninterruptibly();
+    }
     Loopback.shutdown(group, server);
   }
 }

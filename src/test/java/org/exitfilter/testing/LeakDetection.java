@@ -107,6 +107,15 @@ public final class LeakDetection {
    * way so that the next test class is not blamed for this one.
    */
   public static void assertNoLeaks() {
+    assertNoLeaks("this test");
+  }
+
+  /**
+   * As {@link #assertNoLeaks()}, naming {@code where} the leak was noticed. The message ends with
+   * that name and the first leak's most recent access, because a CI log often keeps only the end of
+   * a long failure.
+   */
+  public static void assertNoLeaks(String where) {
     forceDetection();
     List<Report> leaks = reports();
     REPORTS.removeAll(leaks);
@@ -114,8 +123,28 @@ public final class LeakDetection {
       throw new AssertionError(
           leaks.size()
               + " Netty leak(s) reported:\n"
-              + leaks.stream().map(Report::toString).collect(Collectors.joining("\n\n")));
+              + leaks.stream().map(Report::toString).collect(Collectors.joining("\n\n"))
+              + "\n\nIn short: "
+              + leaks.size()
+              + " leak(s) noticed after "
+              + where
+              + "; the first was last touched at:\n"
+              + mostRecentAccess(leaks.get(0).records()));
     }
+  }
+
+  /** The lines of Netty's record {@code #1:} (the most recent access), at most a dozen. */
+  static String mostRecentAccess(String records) {
+    List<String> lines = records.lines().toList();
+    int start = lines.indexOf("#1:");
+    if (start < 0) {
+      return "(no access records)";
+    }
+    return lines.stream()
+        .skip(start + 1L)
+        .takeWhile(line -> !line.matches("#\\d+:|Created at:"))
+        .limit(12)
+        .collect(Collectors.joining("\n"));
   }
 
   private static String typeName() {

@@ -19,6 +19,6 @@ public final class LeakDetectionExtension implements AfterAllCallback {
 
   @Override
   public void afterAll(ExtensionContext context) {
-    LeakDetection.assertNoLeaks();
+    LeakDetection.assertNoLeaks(context.getRequiredTestClass().getName());
   }
 }

@@ -22,10 +22,17 @@ class LeakDetectionTest {
             return hasReportContaining(marker);
           });
 
-      assertThatThrownBy(LeakDetection::assertNoLeaks)
+      assertThatThrownBy(() -> LeakDetection.assertNoLeaks("the deliberate leak"))
           .isInstanceOf(AssertionError.class)
           .hasMessageContaining("LEAK of ByteBuf")
-          .hasMessageContaining(marker);
+          .hasMessageContaining(marker)
+          .satisfies(
+              failure ->
+                  assertThat(
+                          failure.getMessage().substring(failure.getMessage().indexOf("In short")))
+                      .as("the end of the message names where and the last access, for short logs")
+                      .contains("noticed after the deliberate leak")
+                      .contains("Hint: " + marker));
       assertThat(hasReportContaining(marker))
           .as("a failed check forgets what it reported, so the next class is not blamed")
           .isFalse();
