@@ -34,25 +34,27 @@ public sealed interface Decision permits Decision.Allowed, Decision.Refused, Dec
    * The destination must not be reached.
    *
    * @param refusal which rule refused
-   * @param rule the blocklist entry that refused, with its provenance ({@link Rule#source()}: file
-   *     and line); {@code null} unless {@code refusal} is {@link Refusal#BLOCKED_NAME} or {@link
-   *     Refusal#BLOCKED_ADDRESS}
+   * @param verdict what the blocklist said: {@code BLOCK} with the entry that refused (its {@link
+   *     Rule#source()} is the provenance, file and line) for {@link Refusal#BLOCKED_NAME} and
+   *     {@link Refusal#BLOCKED_ADDRESS}; for the other refusals the blocklist's verdict so far
+   *     ({@code NO_MATCH}, or the exception that let the name or an address through)
    * @param address the resolved address that was refused ({@link Refusal#BLOCKED_ADDRESS}), or
    *     {@code null}
    */
-  record Refused(Refusal refusal, Rule rule, InetAddress address) implements Decision {
+  record Refused(Refusal refusal, Verdict verdict, InetAddress address) implements Decision {
     public Refused {
       Objects.requireNonNull(refusal, "refusal");
+      Objects.requireNonNull(verdict, "verdict");
+    }
+
+    /** The blocklist entry that refused, with its provenance; {@code null} when no entry did. */
+    public Rule rule() {
+      return verdict.blocked() ? verdict.rule() : null;
     }
 
     /** A fixed text for the refusal; never names the destination. */
     public String why() {
       return refusal.text;
-    }
-
-    /** The blocklist's verdict behind the refusal: {@code BLOCK} with the rule, if a rule. */
-    public Verdict verdict() {
-      return rule == null ? Verdict.NO_MATCH : new Verdict(Verdict.Decision.BLOCK, rule);
     }
   }
 

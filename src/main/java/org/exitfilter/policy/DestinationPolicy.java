@@ -72,14 +72,14 @@ public final class DestinationPolicy {
    */
   public Decision decide(Matcher matcher, HostAndPort destination, Access access) {
     if (access == Access.CONNECT && !connectPorts.contains(destination.port())) {
-      return new Refused(Refusal.PORT_NOT_ALLOWED, null, null);
+      return new Refused(Refusal.PORT_NOT_ALLOWED, Verdict.NO_MATCH, null);
     }
     if (destination.host() instanceof Host.Ip ip) {
       return decide(matcher, new Resolve(destination, Verdict.NO_MATCH), List.of(ip.address()));
     }
     Verdict verdict = matcher.check((Host.Name) destination.host(), destination.port());
     if (verdict.blocked()) {
-      return new Refused(Refusal.BLOCKED_NAME, verdict.rule(), null);
+      return new Refused(Refusal.BLOCKED_NAME, verdict, null);
     }
     return new Resolve(destination, verdict);
   }
@@ -98,7 +98,7 @@ public final class DestinationPolicy {
       for (int i = 0; i < addresses.size(); i++) {
         Verdict byAddress = matcher.check(addresses.get(i), port);
         if (byAddress.blocked()) {
-          return new Refused(Refusal.BLOCKED_ADDRESS, byAddress.rule(), addresses.get(i));
+          return new Refused(Refusal.BLOCKED_ADDRESS, byAddress, addresses.get(i));
         }
         if (byAddress.decision() == Verdict.Decision.EXEMPT
             && verdict.decision() == Verdict.Decision.NO_MATCH) {
@@ -108,7 +108,7 @@ public final class DestinationPolicy {
     }
     List<InetAddress> dialable = dialable(addresses);
     if (dialable.isEmpty()) {
-      return new Refused(Refusal.NON_PUBLIC_ADDRESS, null, null);
+      return new Refused(Refusal.NON_PUBLIC_ADDRESS, verdict, null);
     }
     return new Allowed(dialOrder(dialable), verdict);
   }
@@ -135,7 +135,7 @@ public final class DestinationPolicy {
     try {
       host = HostParser.parse(serverName);
     } catch (InvalidHostException e) {
-      return new Refused(Refusal.INVALID_SERVER_NAME, null, null);
+      return new Refused(Refusal.INVALID_SERVER_NAME, Verdict.NO_MATCH, null);
     }
     Verdict verdict =
         host instanceof Host.Name name
@@ -144,7 +144,7 @@ public final class DestinationPolicy {
     if (verdict.blocked()) {
       return new Refused(
           host instanceof Host.Name ? Refusal.BLOCKED_NAME : Refusal.BLOCKED_ADDRESS,
-          verdict.rule(),
+          verdict,
           host instanceof Host.Ip ip ? ip.address() : null);
     }
     return new Allowed(List.of(), verdict);
