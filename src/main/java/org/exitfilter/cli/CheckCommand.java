@@ -107,7 +107,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (outcome.note() != null) {
           out.println("  " + outcome.note());
         }
-        if (!outcome.verdict().blocked() && !isHttpUrl(targets.get(i))) {
+        if (!isHttpUrl(targets.get(i))) {
           // Anything but an http:// URL goes through CONNECT, which the port rule limits.
           Decision byPort = policy.decide(matcher, destination, Access.CONNECT);
           if (byPort instanceof Decision.Refused refused

@@ -29,7 +29,10 @@ final class DestinationGuard {
   Verdict checkName(Matcher matcher, HostAndPort destination, DestinationPolicy.Access access)
       throws ProxyException {
     Decision decision = policy.decide(matcher, destination, access);
-    if (decision instanceof Decision.Refused refused) {
+    // A non-public IP literal is refused by choose, as a name's addresses are: a refusal before DNS
+    // is answered with the block page.
+    if (decision instanceof Decision.Refused refused
+        && refused.refusal() != Decision.Refusal.NON_PUBLIC_ADDRESS) {
       throw refusal(refused);
     }
     // An IP literal comes back Allowed; its address is judged again after the resolver returns it.
