@@ -18,10 +18,13 @@ import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.Rule;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
-import org.exitfilter.net.AddressClass;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.HostAndPort;
 import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.policy.Decision;
+import org.exitfilter.policy.DestinationPolicy;
+import org.exitfilter.policy.DestinationPolicy.Access;
+import org.exitfilter.proxy.DestinationResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,7 +33,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code exitfilter check}: what the proxy would decide for each target, and the entry that
- * decided. Uses the proxy's own parser and matcher.
+ * decided. Asks the proxy's own parser, matcher, resolver and {@link DestinationPolicy}.
  */
 @Command(
     name = "check",
@@ -60,10 +63,8 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private boolean allowPrivateDestinations;
-
   /** A verdict with what the operator should know about how it was reached. */
-  private record Decision(Verdict verdict, String note) {}
+  private record Outcome(Verdict verdict, String note) {}
 
   @Override
   public Integer call() throws Exception {
@@ -85,9 +86,9 @@ public final class CheckCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     Blocklist blocklist;
+    ProxyConfig proxyConfig;
     try {
-      ProxyConfig proxyConfig = ConfigLoader.load(config);
-      allowPrivateDestinations = proxyConfig.allowPrivateDestinations();
+      proxyConfig = ConfigLoader.load(config);
       blocklist = BlocklistLoader.load(proxyConfig.blocklist(), BlocklistLoader.Analysis.PER_ENTRY);
     } catch (ConfigException e) {
       err.println(e.getMessage());
@@ -95,63 +96,117 @@ public final class CheckCommand implements Callable<Integer> {
       return ExitCodes.INVALID_CONFIG;
     }
     Matcher matcher = Matcher.compile(blocklist, LocalDate.now(ZoneOffset.UTC));
+    DestinationPolicy policy = DestinationPolicy.of(proxyConfig);
     boolean anyBlocked = false;
-    for (int i = 0; i < targets.size(); i++) {
-      HostAndPort destination = destinations.get(i);
-      Decision decision = decide(matcher, destination);
-      anyBlocked |= decision.verdict().blocked();
-      out.println(targets.get(i) + " -> " + destination + ": " + describe(decision.verdict()));
-      if (decision.note() != null) {
-        out.println("  " + decision.note());
+    try (Lookups dns = new Lookups(proxyConfig)) {
+      for (int i = 0; i < targets.size(); i++) {
+        HostAndPort destination = destinations.get(i);
+        Outcome outcome = decide(policy, matcher, destination, dns);
+        anyBlocked |= outcome.verdict().blocked();
+        out.println(targets.get(i) + " -> " + destination + ": " + describe(outcome.verdict()));
+        if (outcome.note() != null) {
+          out.println("  " + outcome.note());
+        }
+        if (!isHttpUrl(targets.get(i))) {
+          // Anything but an http:// URL goes through CONNECT, which the port rule limits.
+          Decision byPort = policy.decide(matcher, destination, Access.CONNECT);
+          if (byPort instanceof Decision.Refused refused
+              && refused.refusal() == Decision.Refusal.PORT_NOT_ALLOWED) {
+            out.println("  but the proxy refuses CONNECT to this port (connect-ports)");
+          }
+        }
       }
     }
     out.flush();
     return anyBlocked ? ExitCodes.BLOCKED : ExitCodes.OK;
   }
 
-  /** As the proxy decides: the name first; if no entry names it, the addresses it resolves to. */
-  private Decision decide(Matcher matcher, HostAndPort destination) {
-    Host host = destination.host();
-    if (host instanceof Host.Ip ip) {
-      Verdict verdict = matcher.check(ip.address(), destination.port());
-      return new Decision(verdict, verdict.blocked() ? null : nonPublic(List.of(ip.address())));
+  /**
+   * As the proxy decides, by asking the policy it asks: the name first; if it passes, the addresses
+   * it resolves to through the proxy's own resolver (the configured {@code resolver:}, no search
+   * domains).
+   */
+  private Outcome decide(
+      DestinationPolicy policy, Matcher matcher, HostAndPort destination, Lookups dns) {
+    Decision decision = policy.decide(matcher, destination, Access.HTTP);
+    if (destination.host() instanceof Host.Ip) {
+      // Decided at once: the literal is its own address.
+      return new Outcome(verdictOf(decision), nonPublic(decision));
     }
-    Verdict byName = matcher.check((Host.Name) host, destination.port());
-    if (byName.decision() != Verdict.Decision.NO_MATCH) {
-      return new Decision(byName, null);
+    if (!(decision instanceof Decision.Resolve pending)) {
+      return new Outcome(verdictOf(decision), null);
     }
     if (noResolve) {
-      return new Decision(byName, "not resolved (--no-resolve); network entries not checked");
+      return new Outcome(
+          pending.nameVerdict(),
+          pending.nameVerdict().decision() == Verdict.Decision.NO_MATCH
+              ? "not resolved (--no-resolve); network entries not checked"
+              : null);
     }
     List<InetAddress> addresses;
     try {
-      addresses = List.of(InetAddress.getAllByName(host.authority()));
+      addresses = dns.lookup(destination.host());
     } catch (UnknownHostException e) {
-      return new Decision(byName, "does not resolve here; network entries not checked");
+      return new Outcome(
+          pending.nameVerdict(), "does not resolve here; network entries not checked");
     }
-    Verdict verdict = byName;
-    for (InetAddress address : addresses) {
-      Verdict byAddress = matcher.check(address, destination.port());
-      if (byAddress.blocked()) {
-        return new Decision(byAddress, "resolves to " + address.getHostAddress());
-      }
-      if (byAddress.decision() == Verdict.Decision.EXEMPT && verdict == byName) {
-        verdict = byAddress;
-      }
+    Decision resolved = policy.decide(matcher, pending, addresses);
+    if (resolved instanceof Decision.Refused refused
+        && refused.refusal() == Decision.Refusal.BLOCKED_ADDRESS) {
+      return new Outcome(refused.verdict(), "resolves to " + refused.address().getHostAddress());
     }
-    String resolved =
+    String resolvedTo =
         "resolves to "
             + addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
-    String refused = nonPublic(addresses);
-    return new Decision(verdict, refused == null ? resolved : resolved + "\n  " + refused);
+    String refused = nonPublic(resolved);
+    return new Outcome(
+        verdictOf(resolved), refused == null ? resolvedTo : resolvedTo + "\n  " + refused);
+  }
+
+  private static Verdict verdictOf(Decision decision) {
+    if (decision instanceof Decision.Allowed allowed) {
+      return allowed.verdict();
+    }
+    if (decision instanceof Decision.Refused refused) {
+      return refused.verdict();
+    }
+    return ((Decision.Resolve) decision).nameVerdict();
   }
 
   /** What the proxy says of non-public addresses, which the blocklist does not cover. */
-  private String nonPublic(List<InetAddress> addresses) {
-    if (allowPrivateDestinations || !addresses.stream().anyMatch(AddressClass::isNonPublic)) {
-      return null;
+  private static String nonPublic(Decision decision) {
+    return decision instanceof Decision.Refused refused
+            && refused.refusal() == Decision.Refusal.NON_PUBLIC_ADDRESS
+        ? "but the proxy refuses non-public addresses (allow-private-destinations: false)"
+        : null;
+  }
+
+  private static boolean isHttpUrl(String target) {
+    return target.trim().regionMatches(true, 0, "http://", 0, 7);
+  }
+
+  /** The proxy's resolver, started on the first name to look up and closed after the last. */
+  private static final class Lookups implements AutoCloseable {
+    private final ProxyConfig config;
+    private DestinationResolver resolver;
+
+    Lookups(ProxyConfig config) {
+      this.config = config;
     }
-    return "but the proxy refuses non-public addresses (allow-private-destinations: false)";
+
+    List<InetAddress> lookup(Host host) throws UnknownHostException {
+      if (resolver == null) {
+        resolver = DestinationResolver.standalone(config);
+      }
+      return resolver.lookup(host);
+    }
+
+    @Override
+    public void close() {
+      if (resolver != null) {
+        resolver.close();
+      }
+    }
   }
 
   static String describe(Verdict verdict) {

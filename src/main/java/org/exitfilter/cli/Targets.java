@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.exitfilter.net.HostAndPort;
 import org.exitfilter.net.HostParser;
 import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.net.UrlAuthority;
 
 /**
  * Reads a target as an operator types it: an http:// or https:// URL, host:port, [v6]:port, a bare
@@ -24,18 +25,8 @@ final class Targets {
             "the proxy carries http:// and https:// only, not " + name + "://");
       }
       defaultPort = name.equals("http") ? 80 : 443;
-      text = text.substring(scheme + 3);
-      int end = text.length();
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        if (c == '/' || c == '?' || c == '#') {
-          end = i;
-          break;
-        }
-      }
-      text = text.substring(0, end);
-      // userinfo is never the host, as in the proxy
-      text = text.substring(text.lastIndexOf('@') + 1);
+      // The proxy's own reading of a URL's authority: userinfo is never the host.
+      return UrlAuthority.parse(text, scheme + 3, defaultPort);
     } else if (text.indexOf(':') != text.lastIndexOf(':') && !text.startsWith("[")) {
       // A bare IPv6 address: no port can be told apart from it.
       return new HostAndPort(HostParser.parse(text), defaultPort);

@@ -2,70 +2,85 @@ package org.exitfilter.proxy;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.function.Predicate;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
-import org.exitfilter.net.AddressClass;
-import org.exitfilter.net.Host;
+import org.exitfilter.net.HostAndPort;
+import org.exitfilter.policy.Decision;
+import org.exitfilter.policy.DestinationPolicy;
 
 /**
- * Decides whether a destination may be reached, in two steps around DNS: the name before any
- * lookup, the addresses before any connection. Holds no state of its own; the blocklist snapshot is
- * passed in so one request is judged against one list throughout.
+ * The proxy's side of {@link DestinationPolicy}: asks it, and turns a refusal into the {@link
+ * ProxyException} that maps to what the client sees. Decides nothing itself.
  */
 final class DestinationGuard {
-  private final boolean allowPrivateDestinations;
+  private final DestinationPolicy policy;
 
-  DestinationGuard(boolean allowPrivateDestinations) {
-    this.allowPrivateDestinations = allowPrivateDestinations;
+  DestinationGuard(DestinationPolicy policy) {
+    this.policy = policy;
   }
 
   /**
-   * The blocklist's verdict on a host name; IP literals have no name to match and get {@link
-   * Verdict#NO_MATCH} (their address is checked by {@link #choose}).
+   * The decision before DNS: the CONNECT port and the name; for an IP literal, its address too.
    *
-   * @throws ProxyException {@link ProxyError#BLOCKED} when the name is banned
+   * @return the name's verdict, to hand to {@link #choose}
+   * @throws ProxyException for a refusal
    */
-  Verdict checkName(Matcher matcher, Host host, int port) throws ProxyException {
-    if (!(host instanceof Host.Name name)) {
-      return Verdict.NO_MATCH;
-    }
-    Verdict verdict = matcher.check(name, port);
-    if (verdict.blocked()) {
-      throw new ProxyException(
-          ProxyError.BLOCKED, "destination is on the blocklist", verdict.rule());
-    }
-    return verdict;
-  }
-
-  /**
-   * Picks the address to connect to; {@code addresses} must allow random access. Any resolved
-   * address inside a banned network refuses the whole destination (unless an exception let the name
-   * through), so that trying addresses in another order can never reach a banned network; then the
-   * first address that is not private (unless private destinations are allowed) is the one
-   * connected to.
-   *
-   * @throws ProxyException {@link ProxyError#BLOCKED} for a network ban, {@link
-   *     ProxyError#DESTINATION_PROHIBITED} when every address is private
-   */
-  InetAddress choose(Matcher matcher, Verdict nameVerdict, List<InetAddress> addresses, int port)
+  Verdict checkName(Matcher matcher, HostAndPort destination, DestinationPolicy.Access access)
       throws ProxyException {
-    // Indexed loops: called on every request, with a one-address list for a kept connection.
-    if (nameVerdict.decision() != Verdict.Decision.EXEMPT) {
-      for (int i = 0; i < addresses.size(); i++) {
-        Verdict verdict = matcher.check(addresses.get(i), port);
-        if (verdict.blocked()) {
-          throw new ProxyException(
-              ProxyError.BLOCKED, "destination address is on the blocklist", verdict.rule());
+    Decision decision = policy.decide(matcher, destination, access);
+    // A non-public IP literal is refused by choose, as a name's addresses are: a refusal before DNS
+    // is answered with the block page.
+    if (decision instanceof Decision.Refused refused
+        && refused.refusal() != Decision.Refusal.NON_PUBLIC_ADDRESS) {
+      throw refusal(refused);
+    }
+    // An IP literal comes back Allowed; its address is judged again after the resolver returns it.
+    return decision instanceof Decision.Resolve pending ? pending.nameVerdict() : Verdict.NO_MATCH;
+  }
+
+  /**
+   * The addresses to dial, in order, from the ones {@code destination} resolved to; also re-judges
+   * the address of a kept connection.
+   *
+   * @throws ProxyException for a refusal
+   */
+  List<InetAddress> choose(
+      Matcher matcher, Verdict nameVerdict, List<InetAddress> addresses, HostAndPort destination)
+      throws ProxyException {
+    Decision decision =
+        policy.decide(matcher, new Decision.Resolve(destination, nameVerdict), addresses);
+    if (decision instanceof Decision.Allowed allowed) {
+      return allowed.addresses();
+    }
+    throw refusal((Decision.Refused) decision);
+  }
+
+  /**
+   * The check of a tunnel's TLS server names, on the same snapshot as its CONNECT target; a banned
+   * name is told to {@code observer}.
+   */
+  Predicate<String> serverNameCheck(Matcher matcher, int port, ProxyObserver observer) {
+    return serverName -> {
+      if (policy.decideServerName(matcher, serverName, port) instanceof Decision.Refused refused) {
+        if (refused.rule() != null) {
+          observer.outcome(ProxyObserver.Outcome.BLOCKED, refused.rule());
         }
+        return false;
       }
-    }
-    for (int i = 0; i < addresses.size(); i++) {
-      InetAddress address = addresses.get(i);
-      if (allowPrivateDestinations || !AddressClass.isNonPublic(address)) {
-        return address;
-      }
-    }
-    throw new ProxyException(
-        ProxyError.DESTINATION_PROHIBITED, "destination address is not public");
+      return true;
+    };
+  }
+
+  private static ProxyException refusal(Decision.Refused refused) {
+    ProxyError error =
+        switch (refused.refusal()) {
+          case BLOCKED_NAME, BLOCKED_ADDRESS, INVALID_SERVER_NAME -> ProxyError.BLOCKED;
+          case NON_PUBLIC_ADDRESS -> ProxyError.DESTINATION_PROHIBITED;
+          case PORT_NOT_ALLOWED -> ProxyError.PORT_NOT_ALLOWED;
+        };
+    return refused.rule() == null
+        ? new ProxyException(error, refused.why())
+        : new ProxyException(error, refused.why(), refused.rule());
   }
 }

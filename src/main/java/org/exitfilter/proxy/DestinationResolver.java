@@ -1,6 +1,8 @@
 package org.exitfilter.proxy;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -11,8 +13,11 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.net.Host;
 
 /**
@@ -20,11 +25,26 @@ import org.exitfilter.net.Host;
  * caching DNS resolver (answers kept for their TTL). Uses the configured DNS server, or the
  * system's resolver configuration and hosts file, but never the system's search domains: the name
  * looked up is exactly the name the blocklist judged.
+ *
+ * <p>The one DNS component: the proxy resolves through it on its event loops, and {@code exitfilter
+ * check} through {@link #standalone(ProxyConfig)} and {@link #lookup(Host)}, so both see the same
+ * answers for the same name.
  */
-final class DestinationResolver implements AutoCloseable {
+public final class DestinationResolver implements AutoCloseable {
   private final DnsAddressResolverGroup group;
+  // Only for a standalone resolver: the loop its blocking lookups run on, closed with it.
+  private final EventLoopGroup ownLoop;
 
   DestinationResolver(Transport transport, InetSocketAddress server, long queryTimeoutMillis) {
+    this(transport, server, queryTimeoutMillis, null);
+  }
+
+  private DestinationResolver(
+      Transport transport,
+      InetSocketAddress server,
+      long queryTimeoutMillis,
+      EventLoopGroup ownLoop) {
+    this.ownLoop = ownLoop;
     DnsNameResolverBuilder builder =
         new DnsNameResolverBuilder()
             .datagramChannelType(transport.datagramChannel())
@@ -73,8 +93,41 @@ final class DestinationResolver implements AutoCloseable {
     return promise;
   }
 
+  /**
+   * A resolver with the proxy's settings for {@code config} (its {@code resolver:} and the query
+   * timeout the proxy uses) and a thread of its own, for blocking {@link #lookup(Host)}s outside
+   * the proxy. Close it when done.
+   */
+  public static DestinationResolver standalone(ProxyConfig config) {
+    Transport transport = Transport.best();
+    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+    return new DestinationResolver(
+        transport, config.resolver(), config.limits().connectTimeout().toMillis(), loop);
+  }
+
+  /**
+   * The addresses of {@code host} as the proxy would get them, waiting for the answer; only for a
+   * {@link #standalone(ProxyConfig)} resolver.
+   *
+   * @throws UnknownHostException when the name does not resolve or DNS timed out (the message says
+   *     which)
+   */
+  public List<InetAddress> lookup(Host host) throws UnknownHostException {
+    if (ownLoop == null) {
+      throw new IllegalStateException("only a standalone resolver looks up while waiting");
+    }
+    Future<List<InetAddress>> answer = resolve(ownLoop.next(), host, 1).awaitUninterruptibly();
+    if (answer.isSuccess()) {
+      return answer.getNow();
+    }
+    throw new UnknownHostException(answer.cause().getMessage());
+  }
+
   @Override
   public void close() {
     group.close();
+    if (ownLoop != null) {
+      ownLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
   }
 }

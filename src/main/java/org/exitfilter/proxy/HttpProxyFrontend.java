@@ -24,14 +24,11 @@ import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.function.Predicate;
 import org.exitfilter.config.Rule;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
-import org.exitfilter.net.Host;
 import org.exitfilter.net.HostAndPort;
-import org.exitfilter.net.HostParser;
-import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.policy.DestinationPolicy.Access;
 
 /**
  * The client connection's state machine: takes one request at a time, judges its destination,
@@ -172,7 +169,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     Matcher matcher = context.matchers().get();
     Verdict nameVerdict;
     try {
-      nameVerdict = context.guard().checkName(matcher, destination.host(), destination.port());
+      nameVerdict = context.guard().checkName(matcher, destination, Access.HTTP);
     } catch (ProxyException e) {
       ReferenceCountUtil.release(request);
       respondItself(blockPage(destination, e.rule, mayKeepAlive), complete);
@@ -190,7 +187,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (upstreamReusable && destination.equals(upstreamDestination) && upstream.isActive()) {
       try {
         // The name was judged above; the address connected to is judged again on this snapshot.
-        context.guard().choose(matcher, nameVerdict, upstreamAddress, destination.port());
+        context.guard().choose(matcher, nameVerdict, upstreamAddress, destination);
       } catch (ProxyException e) {
         ReferenceCountUtil.release(request);
         closeUpstream();
@@ -497,14 +494,10 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       fail(e);
       return;
     }
-    if (!context.connectPorts().contains(destination.port())) {
-      fail(new ProxyException(ProxyError.PORT_NOT_ALLOWED, "CONNECT to this port is not allowed"));
-      return;
-    }
     Matcher matcher = context.matchers().get();
     Verdict nameVerdict;
     try {
-      nameVerdict = context.guard().checkName(matcher, destination.host(), destination.port());
+      nameVerdict = context.guard().checkName(matcher, destination, Access.CONNECT);
     } catch (ProxyException e) {
       refuseTunnel(e, destination);
       return;
@@ -532,30 +525,8 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         ctx.pipeline(),
         tunnel,
         context.limits().headerTimeout().toMillis(),
-        serverNameCheck(matcher, port, context.observer()),
+        context.guard().serverNameCheck(matcher, port, context.observer()),
         context.observer());
-  }
-
-  /** The check of a tunnel's TLS server name, on the same snapshot as its CONNECT target. */
-  private static Predicate<String> serverNameCheck(
-      Matcher matcher, int port, ProxyObserver observer) {
-    return serverName -> {
-      Host host;
-      try {
-        host = HostParser.parse(serverName);
-      } catch (InvalidHostException e) {
-        return false;
-      }
-      Verdict verdict =
-          host instanceof Host.Name name
-              ? matcher.check(name, port)
-              : matcher.check(((Host.Ip) host).address(), port);
-      if (verdict.blocked()) {
-        observer.outcome(ProxyObserver.Outcome.BLOCKED, verdict.rule());
-        return false;
-      }
-      return true;
-    };
   }
 
   private void refuseTunnel(ProxyException e, HostAndPort destination) {

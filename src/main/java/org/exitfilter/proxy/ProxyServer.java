@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.match.Matcher;
+import org.exitfilter.policy.DestinationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ public final class ProxyServer implements AutoCloseable {
             config.limits(),
             config.connectPorts(),
             matchers,
-            new DestinationGuard(config.allowPrivateDestinations()),
+            new DestinationGuard(DestinationPolicy.of(config)),
             resolver,
             blockPage,
             transport,

@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.exitfilter.net.HostAndPort;
 import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.net.UrlAuthority;
 
 /**
  * The destination of a plain HTTP proxy request, parsed from its absolute-form target (RFC 9112
@@ -39,20 +40,12 @@ record RequestTarget(HostAndPort destination, String originForm) {
               : "request target must be an absolute http URI");
     }
     int authorityStart = 7;
-    int authorityEnd = uri.length();
-    for (int i = authorityStart; i < uri.length(); i++) {
-      char c = uri.charAt(i);
-      if (c == '/' || c == '?' || c == '#') {
-        authorityEnd = i;
-        break;
-      }
-    }
-    String authority = uri.substring(authorityStart, authorityEnd);
-    int at = authority.lastIndexOf('@');
-    if (at >= 0) {
-      authority = authority.substring(at + 1);
-    }
-    HostAndPort destination = destination(authority, HTTP_PORT, "invalid host: ");
+    int authorityEnd = UrlAuthority.end(uri, authorityStart);
+    HostAndPort destination =
+        destination(
+            UrlAuthority.hostAndPortText(uri, authorityStart, authorityEnd),
+            HTTP_PORT,
+            "invalid host: ");
     String rest = uri.substring(authorityEnd);
     int fragment = rest.indexOf('#');
     if (fragment >= 0) {

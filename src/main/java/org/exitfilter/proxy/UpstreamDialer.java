@@ -9,21 +9,34 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
 import org.exitfilter.net.HostAndPort;
 
 /**
- * Opens the upstream connection for a destination whose name has passed: resolves it, checks the
- * addresses ({@link DestinationGuard#choose}) and connects to the chosen one, all on the client
- * connection's event loop so that the two connections share one thread.
+ * Opens the upstream connection for a destination whose name has passed: resolves it, asks the
+ * policy which addresses may be dialled ({@link DestinationGuard#choose}) and connects to them the
+ * way browsers do (RFC 8305, Happy Eyeballs v2), all on the client connection's event loop so that
+ * the connections share one thread and need no lock.
+ *
+ * <p>The addresses are tried in the policy's order (families interleaved, IPv6 first). Each next
+ * attempt starts {@value #CONNECTION_ATTEMPT_DELAY_MILLIS} ms after the previous one, without
+ * waiting for it to fail, or at once when it fails. The first connection to succeed wins and every
+ * other attempt is closed. The connect timeout bounds the whole dial, not each attempt. Only
+ * addresses the policy allowed are ever dialled.
  */
 final class UpstreamDialer {
+  /** RFC 8305 §5: the recommended delay between the starts of two connection attempts. */
+  static final long CONNECTION_ATTEMPT_DELAY_MILLIS = 250;
+
   private final ServerContext context;
 
   UpstreamDialer(ServerContext context) {
@@ -32,7 +45,8 @@ final class UpstreamDialer {
 
   /**
    * Completes on {@code loop} with the connected channel, or fails with a {@link ProxyException}
-   * naming what went wrong (DNS, an address refused, connect refused or timed out).
+   * naming what went wrong (DNS, an address refused, connect refused or timed out; with several
+   * addresses, the failure of the last one tried).
    */
   Future<Channel> dial(
       EventLoop loop,
@@ -50,29 +64,112 @@ final class UpstreamDialer {
                 promise.setFailure(asProxyException(resolved.cause()));
                 return;
               }
-              InetAddress address;
+              List<InetAddress> addresses;
               try {
-                address =
-                    context
-                        .guard()
-                        .choose(matcher, nameVerdict, resolved.getNow(), destination.port());
+                addresses =
+                    context.guard().choose(matcher, nameVerdict, resolved.getNow(), destination);
               } catch (ProxyException e) {
                 promise.setFailure(e);
                 return;
               }
-              connect(loop, new InetSocketAddress(address, destination.port()), pipeline)
-                  .addListener(
-                      (ChannelFuture f) -> {
-                        if (f.isSuccess()) {
-                          if (!promise.trySuccess(f.channel())) {
-                            f.channel().close(); // nobody waits for it any more
-                          }
-                        } else {
-                          promise.tryFailure(connectFailure(f.cause()));
-                        }
-                      });
+              new Attempts(loop, addresses, destination.port(), pipeline, promise).start();
             });
     return promise;
+  }
+
+  /** One dial's connection attempts; lives on {@code loop} only, so its fields need no lock. */
+  private final class Attempts {
+    private final EventLoop loop;
+    private final List<InetAddress> addresses;
+    private final int port;
+    private final ChannelInitializer<Channel> pipeline;
+    private final Promise<Channel> promise;
+    private final List<Channel> inFlight = new ArrayList<>(2);
+    private int next;
+    private ScheduledFuture<?> nextAttempt;
+    private ScheduledFuture<?> deadline;
+    private ProxyException lastFailure;
+
+    Attempts(
+        EventLoop loop,
+        List<InetAddress> addresses,
+        int port,
+        ChannelInitializer<Channel> pipeline,
+        Promise<Channel> promise) {
+      this.loop = loop;
+      this.addresses = addresses;
+      this.port = port;
+      this.pipeline = pipeline;
+      this.promise = promise;
+    }
+
+    void start() {
+      deadline =
+          loop.schedule(
+              this::timedOut, context.limits().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      startNext();
+    }
+
+    private void startNext() {
+      if (nextAttempt != null) {
+        nextAttempt.cancel(false);
+        nextAttempt = null;
+      }
+      if (promise.isDone() || next == addresses.size()) {
+        return;
+      }
+      ChannelFuture attempt =
+          connect(loop, new InetSocketAddress(addresses.get(next++), port), pipeline);
+      inFlight.add(attempt.channel());
+      if (next < addresses.size()) {
+        nextAttempt =
+            loop.schedule(this::startNext, CONNECTION_ATTEMPT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+      }
+      attempt.addListener((ChannelFuture f) -> attemptDone(f));
+    }
+
+    private void attemptDone(ChannelFuture attempt) {
+      Channel channel = attempt.channel();
+      inFlight.remove(channel);
+      if (attempt.isSuccess()) {
+        if (promise.trySuccess(channel)) {
+          finish();
+        } else {
+          channel.close(); // another attempt won, or the dial timed out
+        }
+        return;
+      }
+      channel.close();
+      lastFailure = connectFailure(attempt.cause());
+      if (promise.isDone()) {
+        return;
+      }
+      if (next < addresses.size()) {
+        startNext();
+      } else if (inFlight.isEmpty()) {
+        promise.tryFailure(lastFailure);
+        finish();
+      }
+    }
+
+    private void timedOut() {
+      if (promise.tryFailure(
+          new ProxyException(ProxyError.CONNECTION_TIMEOUT, "connection to origin timed out"))) {
+        finish();
+      }
+    }
+
+    /** The dial is decided: no more attempts, and the ones still connecting are closed. */
+    private void finish() {
+      if (nextAttempt != null) {
+        nextAttempt.cancel(false);
+      }
+      deadline.cancel(false);
+      for (Channel channel : inFlight) {
+        channel.close();
+      }
+      inFlight.clear();
+    }
   }
 
   private ChannelFuture connect(

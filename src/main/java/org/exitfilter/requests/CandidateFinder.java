@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.HostParser;
 import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.net.UrlAuthority;
 import org.exitfilter.requests.BanRequest.Candidate;
 import org.exitfilter.requests.BanRequest.FoundIn;
 
@@ -143,10 +144,7 @@ final class CandidateFinder {
 
   /** The host of a link's authority: userinfo, port and trailing punctuation left out. */
   private static String linkHost(String authority) {
-    String host = authority.substring(authority.lastIndexOf('@') + 1);
-    host = host.replaceAll("[.,:!?'\"]+$", "");
-    host = host.replaceAll(":[0-9]*$", "");
-    return normalize(host);
+    return normalize(UrlAuthority.hostText(authority.replaceAll("[.,:!?'\"]+$", "")));
   }
 
   /**

@@ -3,6 +3,8 @@ package org.exitfilter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import org.exitfilter.testing.LoopbackDns;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,10 +13,18 @@ class CheckCommandTest {
   @TempDir Path dir;
   Path config;
   Path blocklist;
+  // check resolves as the proxy does, through the configured resolver: never the machine's.
+  LoopbackDns dns;
 
   @BeforeEach
   void writeConfig() throws Exception {
-    config = Cli.write(dir, "exitfilter.yaml", "blocklist: blocklist.yaml");
+    dns = LoopbackDns.start();
+    config =
+        Cli.write(
+            dir,
+            "exitfilter.yaml",
+            "blocklist: blocklist.yaml",
+            "resolver: 127.0.0.1:" + dns.port());
     blocklist =
         Cli.write(
             dir,
@@ -34,6 +44,11 @@ class CheckCommandTest {
             "  - network: 127.0.0.0/8",
             "exceptions:",
             "  - host: status.example.org");
+  }
+
+  @AfterEach
+  void stopDns() {
+    dns.close();
   }
 
   Cli.Result check(String... targets) {
@@ -73,6 +88,8 @@ class CheckCommandTest {
 
   @Test
   void anExceptionAllowsANameUnderABan() {
+    dns.put("status.example.org", "198.51.100.20");
+
     Cli.Result result = check("status.example.org");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
@@ -81,7 +98,8 @@ class CheckCommandTest {
             "status.example.org -> status.example.org:443: allowed by exception host"
                 + " status.example.org at "
                 + blocklist
-                + ":15:5\n");
+                + ":15:5\n"
+                + "  resolves to 198.51.100.20\n");
   }
 
   @Test
@@ -195,6 +213,78 @@ class CheckCommandTest {
                 + "  but the proxy refuses non-public addresses (allow-private-destinations:"
                 + " false)\n"
                 + "198.51.100.1 -> 198.51.100.1:443: allowed (no entry matches)\n");
+  }
+
+  @Test
+  void aNameWithAPrivateAndAPublicAddressIsAllowedAsTheProxyDialsThePublicOne() {
+    dns.put("mixed.test", "10.1.2.3", "198.51.100.7");
+
+    Cli.Result result = check("mixed.test");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(result.out())
+        .as("the proxy uses the public address; one private address does not refuse the name")
+        .isEqualTo(
+            "mixed.test -> mixed.test:443: allowed (no entry matches)\n"
+                + "  resolves to 10.1.2.3, 198.51.100.7\n");
+  }
+
+  @Test
+  void aNameWithOnlyNonPublicAddressesSaysTheProxyRefusesIt() {
+    dns.put("inside.test", "10.1.2.3", "fd00::1");
+
+    Cli.Result result = check("inside.test");
+
+    assertThat(result.exitCode()).as("the blocklist allows it").isEqualTo(ExitCodes.OK);
+    assertThat(result.out())
+        .isEqualTo(
+            "inside.test -> inside.test:443: allowed (no entry matches)\n"
+                + "  resolves to 10.1.2.3, fd00:0:0:0:0:0:0:1\n"
+                + "  but the proxy refuses non-public addresses (allow-private-destinations:"
+                + " false)\n");
+  }
+
+  @Test
+  void anExemptNameAtANonPublicAddressSaysTheProxyRefusesIt() {
+    dns.put("status.example.org", "192.168.1.1");
+
+    Cli.Result result = check("status.example.org");
+
+    assertThat(result.out())
+        .endsWith(
+            "  resolves to 192.168.1.1\n"
+                + "  but the proxy refuses non-public addresses (allow-private-destinations:"
+                + " false)\n");
+  }
+
+  @Test
+  void aNameIsLookedUpThroughTheConfiguredResolverExactlyAsGiven() {
+    dns.put("intranet.corp.test", "198.51.100.8");
+
+    Cli.Result result = check("intranet", "intranet.corp.test");
+
+    assertThat(result.out().lines())
+        .as("no search domain is appended, and the configured resolver answers")
+        .containsExactly(
+            "intranet -> intranet:443: allowed (no entry matches)",
+            "  does not resolve here; network entries not checked",
+            "intranet.corp.test -> intranet.corp.test:443: allowed (no entry matches)",
+            "  resolves to 198.51.100.8");
+    assertThat(dns.queries("intranet")).as("asked of the configured resolver").isPositive();
+  }
+
+  @Test
+  void aTunnelTargetOnAPortOutsideConnectPortsSaysTheProxyRefusesIt() {
+    Cli.Result result = check("--no-resolve", "example.com:8443", "http://example.com:8443/");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(result.out())
+        .isEqualTo(
+            "example.com:8443 -> example.com:8443: allowed (no entry matches)\n"
+                + "  not resolved (--no-resolve); network entries not checked\n"
+                + "  but the proxy refuses CONNECT to this port (connect-ports)\n"
+                + "http://example.com:8443/ -> example.com:8443: allowed (no entry matches)\n"
+                + "  not resolved (--no-resolve); network entries not checked\n");
   }
 
   @Test
