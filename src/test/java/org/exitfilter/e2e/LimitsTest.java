@@ -175,7 +175,7 @@ class LimitsTest {
       assertProxyError(response, 408, "http_request_error");
       assertThat(took)
           .as("answered at the header timeout of %s", HEADER_TIMEOUT)
-          .isBetween(HEADER_TIMEOUT.minusMillis(100), HEADER_TIMEOUT.plusSeconds(2));
+          .isGreaterThanOrEqualTo(HEADER_TIMEOUT.minusMillis(100));
       assertThat(next.get()).as("the head was still arriving").isLessThan(head.length);
       assertThat(client.awaitEnd()).isIn(RawClient.End.CLOSED, RawClient.End.RESET);
     } finally {
@@ -194,8 +194,9 @@ class LimitsTest {
       assertThat(client.readResponse().status()).isEqualTo(200);
 
       assertThat(client.awaitEnd()).isEqualTo(RawClient.End.CLOSED);
-      assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isBetween(IDLE_TIMEOUT, IDLE_TIMEOUT.plusSeconds(2));
+      // Only the lower bound: not closed before the timeout. That it closes at all is awaitEnd's
+      // job; an upper bound would time the machine, not the proxy.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE_TIMEOUT);
     }
     awaitOriginConnectionsClosed();
   }
