@@ -16,18 +16,26 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.exitfilter.config.Blocklist;
+import org.exitfilter.config.BlocklistWriter;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.Rule;
 import org.exitfilter.config.RuleKind;
 import org.exitfilter.net.HostParser;
 import org.exitfilter.net.InvalidHostException;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.Event;
-import org.exitfilter.requests.BanRequest.FoundIn;
-import org.exitfilter.requests.BanRequest.Method;
-import org.exitfilter.requests.BanRequest.Proof;
-import org.exitfilter.requests.BanRequest.State;
+import org.exitfilter.requests.mail.CandidateFinder;
+import org.exitfilter.requests.mail.Mail;
+import org.exitfilter.requests.mail.MailReader;
+import org.exitfilter.requests.store.BanRequest;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.Event;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.Proof;
+import org.exitfilter.requests.store.BanRequest.State;
+import org.exitfilter.requests.store.RequestStore;
+import org.exitfilter.requests.store.Tokens;
+import org.exitfilter.requests.verify.Check;
+import org.exitfilter.requests.verify.Verifier;
 
 /**
  * The ban-request workflow: requests arrive by mail, are recorded one YAML file each in the {@code
@@ -225,16 +233,6 @@ public final class BanRequests {
   }
 
   /**
-   * One check of one name.
-   *
-   * @param name the name checked
-   * @param method how
-   * @param passed whether it proved control of the name
-   * @param detail what was seen
-   */
-  public record Check(String name, Method method, boolean passed, String detail) {}
-
-  /**
    * Checks the proofs for the request's names, or for {@code names} (which become candidates if
    * they were not), and records what passed. A request with any proof becomes verified.
    *
@@ -354,10 +352,10 @@ public final class BanRequests {
         }
       }
     }
-    List<BlocklistEdit.NewBan> bans = new ArrayList<>();
+    List<BlocklistWriter.NewBan> bans = new ArrayList<>();
     for (String name : targets) {
       bans.add(
-          new BlocklistEdit.NewBan(
+          new BlocklistWriter.NewBan(
               name, why, request.sender(), request.requestedOn(), expires, request.id()));
     }
     BlocklistWriter.Change change = blocklist.add(bans);

@@ -10,9 +10,10 @@ import java.time.LocalDate;
 import java.util.List;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.Rule;
-import org.exitfilter.requests.BanRequest.FoundIn;
-import org.exitfilter.requests.BanRequest.State;
 import org.exitfilter.requests.RequestException.Kind;
+import org.exitfilter.requests.store.BanRequest;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.State;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

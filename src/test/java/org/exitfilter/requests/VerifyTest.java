@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.exitfilter.requests.BanRequest.Method;
-import org.exitfilter.requests.BanRequest.State;
+import org.exitfilter.requests.store.BanRequest;
+import org.exitfilter.requests.store.BanRequest.Method;
+import org.exitfilter.requests.store.BanRequest.State;
+import org.exitfilter.requests.verify.Check;
 import org.exitfilter.testing.LoopbackDns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +54,7 @@ class VerifyTest {
     return requests.importMail(ws.mail("forwarded-forum.eml")).get(0).request();
   }
 
-  static BanRequests.Check check(BanRequests.Verification v, Method method) {
+  static Check check(BanRequests.Verification v, Method method) {
     return v.checks().stream().filter(c -> c.method() == method).findFirst().orElseThrow();
   }
 
@@ -103,7 +105,7 @@ class VerifyTest {
 
     BanRequests.Verification v = requests.verify(r.id(), List.of());
 
-    BanRequests.Check http = check(v, Method.HTTP_FILE);
+    Check http = check(v, Method.HTTP_FILE);
     assertThat(http.passed()).as(http.detail()).isTrue();
     assertThat(http.detail())
         .contains("http://" + SITE + ":" + origin.port() + "/.well-known/exitfilter-ban.txt");
@@ -120,7 +122,7 @@ class VerifyTest {
 
     BanRequests.Verification v = requests.verify(r.id(), List.of());
 
-    BanRequests.Check http = check(v, Method.HTTP_FILE);
+    Check http = check(v, Method.HTTP_FILE);
     assertThat(http.passed()).isFalse();
     assertThat(http.detail()).contains("private or local address");
     assertThat(origin.requests()).as("nothing reached the private address").isZero();
@@ -134,7 +136,7 @@ class VerifyTest {
     dns.put(SITE, "127.0.0.1");
     origin.serve(r.token());
 
-    BanRequests.Check http = check(requests.verify(r.id(), List.of()), Method.HTTP_FILE);
+    Check http = check(requests.verify(r.id(), List.of()), Method.HTTP_FILE);
 
     assertThat(http.passed()).isFalse();
     assertThat(http.detail()).contains("on the blocklist");
@@ -152,7 +154,7 @@ class VerifyTest {
     assertThat(check(requests.verify(r.id(), List.of()), Method.HTTP_FILE).passed()).isTrue();
 
     origin.redirect("http://elsewhere.example:" + origin.port() + "/moved.txt");
-    BanRequests.Check elsewhere = check(requests.verify(r.id(), List.of()), Method.HTTP_FILE);
+    Check elsewhere = check(requests.verify(r.id(), List.of()), Method.HTTP_FILE);
     assertThat(elsewhere.passed()).isFalse();
     assertThat(elsewhere.detail()).contains("redirects to another site");
   }
@@ -165,7 +167,7 @@ class VerifyTest {
 
     BanRequests.Verification v = requests.verify(r.id(), List.of());
 
-    BanRequests.Check sender = check(v, Method.SENDER_ADDRESS);
+    Check sender = check(v, Method.SENDER_ADDRESS);
     assertThat(sender.passed()).isTrue();
     assertThat(sender.detail()).contains("webmaster@forum.example.org", "weak");
     BanRequest saved = requests.get(r.id());
@@ -186,7 +188,7 @@ class VerifyTest {
     BanRequest r = requests.importMail(mail).get(0).request();
     assertThat(r.names()).containsExactly("freemail.example");
 
-    BanRequests.Check sender = check(requests.verify(r.id(), List.of()), Method.SENDER_ADDRESS);
+    Check sender = check(requests.verify(r.id(), List.of()), Method.SENDER_ADDRESS);
 
     assertThat(sender.passed()).isFalse();
     assertThat(sender.detail()).contains("only from a mail address");
@@ -201,7 +203,7 @@ class VerifyTest {
 
     BanRequests.Verification v = requests.verify(r.id(), List.of("Our-Site.example"));
 
-    assertThat(v.checks()).extracting(BanRequests.Check::name).containsOnly("our-site.example");
+    assertThat(v.checks()).extracting(Check::name).containsOnly("our-site.example");
     assertThat(v.proved()).isTrue();
     assertThat(requests.get(r.id()).names()).containsExactly("our-site.example");
   }

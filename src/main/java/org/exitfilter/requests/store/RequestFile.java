@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.Event;
-import org.exitfilter.requests.BanRequest.FoundIn;
-import org.exitfilter.requests.BanRequest.Method;
-import org.exitfilter.requests.BanRequest.Proof;
-import org.exitfilter.requests.BanRequest.State;
+import org.exitfilter.requests.RequestException;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.Event;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.Method;
+import org.exitfilter.requests.store.BanRequest.Proof;
+import org.exitfilter.requests.store.BanRequest.State;
 
 /**
  * The YAML form of a {@link BanRequest}: one small file per request, keys in a fixed order and
@@ -98,7 +99,7 @@ final class RequestFile {
   }
 
   private static String q(String text) {
-    return YamlStrings.quote(text);
+    return org.exitfilter.config.YamlStrings.quote(text);
   }
 
   private static void optional(StringBuilder out, String key, String value) {

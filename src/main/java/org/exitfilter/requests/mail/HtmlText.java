@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.mail;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;

@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.config;
 
 import static java.util.stream.Collectors.toSet;
 
@@ -9,18 +9,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.exitfilter.config.Blocklist;
-import org.exitfilter.config.BlocklistLoader;
-import org.exitfilter.config.ConfigException;
-import org.exitfilter.config.Problem;
-import org.exitfilter.config.Rule;
-import org.exitfilter.config.RuleKind;
-import org.exitfilter.config.Source;
+import org.exitfilter.requests.RequestException;
 
 /**
  * Changes the blocklist file so that it can never be left invalid: the edited text is written to a
@@ -28,11 +23,45 @@ import org.exitfilter.config.Source;
  * loader), checked to contain exactly the intended change, and only then renamed over the file. The
  * running proxy's reload sees the rename as an ordinary edit.
  */
-final class BlocklistWriter {
+public final class BlocklistWriter {
   private final Path file;
 
-  BlocklistWriter(Path file) {
+  public BlocklistWriter(Path file) {
     this.file = file;
+  }
+
+  /**
+   * A ban as approve writes it.
+   *
+   * @param domain the name, ASCII
+   * @param reason why; never blank
+   * @param requestedBy the requester's address, or {@code null}
+   * @param requestedOn the day they asked
+   * @param expires the last day it applies, or {@code null}
+   * @param reference the request id
+   */
+  public record NewBan(
+      String domain,
+      String reason,
+      String requestedBy,
+      LocalDate requestedOn,
+      LocalDate expires,
+      String reference) {
+
+    /** The entry's lines after its first key, each as {@code key: value}. */
+    List<String> fields() {
+      List<String> fields = new ArrayList<>();
+      fields.add("reason: " + YamlStrings.quote(reason));
+      if (requestedBy != null) {
+        fields.add("requested-by: " + YamlStrings.quote(requestedBy));
+      }
+      fields.add("requested-on: " + requestedOn);
+      if (expires != null) {
+        fields.add("expires: " + expires);
+      }
+      fields.add("reference: " + YamlStrings.quote(reference));
+      return fields;
+    }
   }
 
   /**
@@ -44,10 +73,10 @@ final class BlocklistWriter {
    * @param warnings what the loader warns about the added entries (e.g. a broader ban that already
    *     covers one), as {@code file:line:column: message}
    */
-  record Change(Path file, int line, List<String> removed, List<String> warnings) {}
+  public record Change(Path file, int line, List<String> removed, List<String> warnings) {}
 
   /** The blocklist as it is now, validated: changes are made only to a valid list. */
-  Blocklist current() throws ConfigException, IOException {
+  public Blocklist current() throws ConfigException, IOException {
     return BlocklistLoader.load(file);
   }
 
@@ -57,13 +86,12 @@ final class BlocklistWriter {
    * @throws ConfigException when the blocklist is invalid now
    * @throws RequestException when the change cannot be made cleanly; nothing was written
    */
-  Change add(List<BlocklistEdit.NewBan> bans)
-      throws IOException, ConfigException, RequestException {
+  public Change add(List<NewBan> bans) throws IOException, ConfigException, RequestException {
     Path target = file.toRealPath();
     byte[] before = Files.readAllBytes(target);
     Blocklist old = BlocklistLoader.load(target);
     String edited = decode(before);
-    for (BlocklistEdit.NewBan ban : bans) {
+    for (NewBan ban : bans) {
       edited = BlocklistEdit.add(edited, ban);
     }
     Predicate<Rule> added =
@@ -91,8 +119,8 @@ final class BlocklistWriter {
     return new Change(file, line, List.of(), warnings);
   }
 
-  private static BlocklistEdit.NewBan ban(List<BlocklistEdit.NewBan> bans, Rule rule) {
-    for (BlocklistEdit.NewBan ban : bans) {
+  private static NewBan ban(List<NewBan> bans, Rule rule) {
+    for (NewBan ban : bans) {
       if (ban.domain().equals(rule.value())) {
         return ban;
       }
@@ -106,7 +134,7 @@ final class BlocklistWriter {
    * @throws ConfigException when the blocklist is invalid now
    * @throws RequestException when the change cannot be made cleanly; nothing was written
    */
-  Change remove(Set<String> domains, String reference)
+  public Change remove(Set<String> domains, String reference)
       throws IOException, ConfigException, RequestException {
     Path target = file.toRealPath();
     byte[] before = Files.readAllBytes(target);

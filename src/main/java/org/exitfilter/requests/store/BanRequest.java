@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.store;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -222,7 +222,7 @@ public record BanRequest(
   }
 
   /** A copy in another state, with one more history event. */
-  BanRequest with(State newState, Event event) {
+  public BanRequest with(State newState, Event event) {
     return new BanRequest(
         id,
         newState,
@@ -243,7 +243,7 @@ public record BanRequest(
         append(history, event));
   }
 
-  BanRequest withCandidates(List<Candidate> newCandidates) {
+  public BanRequest withCandidates(List<Candidate> newCandidates) {
     return new BanRequest(
         id,
         state,
@@ -264,7 +264,7 @@ public record BanRequest(
         history);
   }
 
-  BanRequest withProofs(List<Proof> newProofs) {
+  public BanRequest withProofs(List<Proof> newProofs) {
     return new BanRequest(
         id,
         state,
@@ -285,7 +285,7 @@ public record BanRequest(
         history);
   }
 
-  BanRequest withBans(List<String> newBanned, boolean newForced) {
+  public BanRequest withBans(List<String> newBanned, boolean newForced) {
     return new BanRequest(
         id,
         state,

@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.mail;
 
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.List;
  *     into its text and its links), forwarded messages included
  * @param sha256 hex SHA-256 of the raw mail
  */
-record Mail(
+public record Mail(
     String sender,
     String senderName,
     Instant sent,
@@ -29,7 +29,7 @@ record Mail(
     List<String> texts,
     String sha256) {
 
-  Mail {
+  public Mail {
     texts = List.copyOf(texts);
   }
 }

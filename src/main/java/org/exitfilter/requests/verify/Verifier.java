@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.verify;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,10 +13,11 @@ import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.match.Matcher;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.FoundIn;
-import org.exitfilter.requests.BanRequest.Method;
-import org.exitfilter.requests.BanRequests.Check;
+import org.exitfilter.requests.mail.CandidateFinder;
+import org.exitfilter.requests.store.BanRequest;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.Method;
 
 /**
  * Checks the three ways an owner can prove control of a name: a TXT record {@code
@@ -26,9 +27,9 @@ import org.exitfilter.requests.BanRequests.Check;
  *
  * <p>The verification proxy is started on the first HTTP check and stopped on {@link #close()}.
  */
-final class Verifier implements AutoCloseable {
-  static final String DNS_PREFIX = "_exitfilter-ban.";
-  static final String WELL_KNOWN_PATH = "/.well-known/exitfilter-ban.txt";
+public final class Verifier implements AutoCloseable {
+  public static final String DNS_PREFIX = "_exitfilter-ban.";
+  public static final String WELL_KNOWN_PATH = "/.well-known/exitfilter-ban.txt";
 
   /** Redirects followed, and only to the same name (http to https, another path). */
   private static final int MAX_REDIRECTS = 3;
@@ -43,7 +44,7 @@ final class Verifier implements AutoCloseable {
    * @param httpPort the port of the proof URL: 80, except in tests, whose origins listen on
    *     ephemeral ports
    */
-  Verifier(ProxyConfig config, int httpPort, Clock clock) {
+  public Verifier(ProxyConfig config, int httpPort, Clock clock) {
     this.config = config;
     this.dns = new DnsTxt(config.resolver());
     this.httpPort = httpPort;
@@ -51,7 +52,8 @@ final class Verifier implements AutoCloseable {
   }
 
   /** Every check of one candidate, sender first (it costs nothing), then DNS, then HTTP. */
-  List<Check> check(BanRequest request, Candidate candidate) throws IOException, ConfigException {
+  public List<Check> check(BanRequest request, Candidate candidate)
+      throws IOException, ConfigException {
     List<Check> checks = new ArrayList<>();
     checks.add(sender(request, candidate));
     checks.add(dns(request, candidate.name()));

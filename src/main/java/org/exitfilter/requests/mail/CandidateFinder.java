@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.mail;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.HostParser;
 import org.exitfilter.net.InvalidHostException;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
 
 /**
  * Finds the names a request mail is about: the hosts of links, then bare names such as {@code
@@ -26,7 +26,7 @@ import org.exitfilter.requests.BanRequest.FoundIn;
  * common file extensions. Whatever slips through is only a candidate: nothing is banned without the
  * operator naming it or a proof covering it.
  */
-final class CandidateFinder {
+public final class CandidateFinder {
   /**
    * More names than this in one mail is a list, not a request; the rest is left to the operator.
    */
@@ -80,9 +80,9 @@ final class CandidateFinder {
   private CandidateFinder() {}
 
   /** The candidates and what deserves the operator's attention. */
-  record Found(List<Candidate> candidates, List<String> attention) {}
+  public record Found(List<Candidate> candidates, List<String> attention) {}
 
-  static Found find(Mail mail) {
+  public static Found find(Mail mail) {
     Map<String, FoundIn> names = new LinkedHashMap<>();
     Map<String, FoundIn> addressDomains = new LinkedHashMap<>();
     for (String text : mail.texts()) {
@@ -153,7 +153,7 @@ final class CandidateFinder {
    * The name as the proxy would match it, or {@code null} for IP literals, single labels and
    * anything the proxy would refuse to parse.
    */
-  static String normalize(String raw) {
+  public static String normalize(String raw) {
     try {
       Host host = HostParser.parse(raw);
       if (host instanceof Host.Name name && name.ascii().indexOf('.') > 0) {

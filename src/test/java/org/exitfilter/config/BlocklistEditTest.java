@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Set;
-import org.exitfilter.config.Blocklist;
-import org.exitfilter.config.BlocklistLoader;
-import org.exitfilter.config.Rule;
-import org.exitfilter.config.RuleKind;
+import org.exitfilter.requests.RequestException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BlocklistEditTest {
   @TempDir Path dir;
 
-  static final BlocklistEdit.NewBan BAN =
-      new BlocklistEdit.NewBan(
+  static final BlocklistWriter.NewBan BAN =
+      new BlocklistWriter.NewBan(
           "forum.example.org",
           "Owner asked: \"no anonymous posts\"",
           "webmaster@forum.example.org",

@@ -1,13 +1,14 @@
-package org.exitfilter.requests;
+package org.exitfilter.config;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.exitfilter.requests.BlocklistText.Bans;
-import org.exitfilter.requests.BlocklistText.Item;
+import org.exitfilter.config.BlocklistText.Bans;
+import org.exitfilter.config.BlocklistText.Item;
+import org.exitfilter.requests.RequestException;
+import org.exitfilter.requests.mail.CandidateFinder;
 
 /**
  * Adds a ban to, or removes one from, the text of a blocklist by inserting or deleting the lines of
@@ -24,47 +25,13 @@ final class BlocklistEdit {
   private BlocklistEdit() {}
 
   /**
-   * A ban as approve writes it.
-   *
-   * @param domain the name, ASCII
-   * @param reason why; never blank
-   * @param requestedBy the requester's address, or {@code null}
-   * @param requestedOn the day they asked
-   * @param expires the last day it applies, or {@code null}
-   * @param reference the request id
-   */
-  record NewBan(
-      String domain,
-      String reason,
-      String requestedBy,
-      LocalDate requestedOn,
-      LocalDate expires,
-      String reference) {
-
-    /** The entry's lines after its first key, each as {@code key: value}. */
-    List<String> fields() {
-      List<String> fields = new ArrayList<>();
-      fields.add("reason: " + YamlStrings.quote(reason));
-      if (requestedBy != null) {
-        fields.add("requested-by: " + YamlStrings.quote(requestedBy));
-      }
-      fields.add("requested-on: " + requestedOn);
-      if (expires != null) {
-        fields.add("expires: " + expires);
-      }
-      fields.add("reference: " + YamlStrings.quote(reference));
-      return fields;
-    }
-  }
-
-  /**
    * The text with {@code ban} appended as the last entry under {@code bans:}, indented like the
    * entries before it (and after a blank line if they are separated by one).
    *
    * @throws RequestException when {@code bans:} is written in a way an entry cannot be appended to
    *     without rewriting it
    */
-  static String add(String text, NewBan ban) throws RequestException {
+  static String add(String text, BlocklistWriter.NewBan ban) throws RequestException {
     BlocklistText layout = BlocklistText.of(text);
     if (!layout.rootIsBlockMapping) {
       throw BlocklistText.layoutProblem("the file is not a mapping written one key per line");
@@ -149,7 +116,7 @@ final class BlocklistEdit {
     return new Removal(layout.text(), removed);
   }
 
-  private static void appendToBlock(BlocklistText layout, NewBan ban) {
+  private static void appendToBlock(BlocklistText layout, BlocklistWriter.NewBan ban) {
     List<Item> items = layout.items;
     Item first = items.get(0);
     Item last = items.get(items.size() - 1);
@@ -162,7 +129,7 @@ final class BlocklistEdit {
     insertAfter(layout, last.endLine(), entry(ban, dashColumn, keyColumn), blankLine);
   }
 
-  private static void appendSection(BlocklistText layout, NewBan ban) {
+  private static void appendSection(BlocklistText layout, BlocklistWriter.NewBan ban) {
     int last = layout.lines.size() - 1;
     List<String> section = new ArrayList<>();
     section.add("bans:");
@@ -245,7 +212,7 @@ final class BlocklistEdit {
         line, text.substring(0, start) + text.substring(layout.closeBracketColumn + 1));
   }
 
-  private static List<String> entry(NewBan ban, int dashColumn, int keyColumn) {
+  private static List<String> entry(BlocklistWriter.NewBan ban, int dashColumn, int keyColumn) {
     List<String> lines = new ArrayList<>();
     lines.add(
         " ".repeat(dashColumn)

@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.exitfilter.requests.RequestException;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**

@@ -1,9 +1,9 @@
-package org.exitfilter.requests;
+package org.exitfilter.config;
 
 import java.util.Locale;
 
 /** Writes YAML scalars as text, for the files this package edits or writes by hand. */
-final class YamlStrings {
+public final class YamlStrings {
   private YamlStrings() {}
 
   /**
@@ -11,7 +11,7 @@ final class YamlStrings {
    * escaped, and every character YAML would take as a line break or that a reader could not see (C0
    * and C1 controls, DEL, U+2028, U+2029, the byte order mark) written as an escape.
    */
-  static String quote(String text) {
+  public static String quote(String text) {
     StringBuilder out = new StringBuilder(text.length() + 2).append('"');
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.Event;
-import org.exitfilter.requests.BanRequest.FoundIn;
-import org.exitfilter.requests.BanRequest.Method;
-import org.exitfilter.requests.BanRequest.Proof;
-import org.exitfilter.requests.BanRequest.State;
+import org.exitfilter.requests.RequestException;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.Event;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.Method;
+import org.exitfilter.requests.store.BanRequest.Proof;
+import org.exitfilter.requests.store.BanRequest.State;
 import org.junit.jupiter.api.Test;
 
 /** The YAML file of a request: readable, stable, and read back exactly. */

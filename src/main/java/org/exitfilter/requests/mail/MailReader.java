@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.mail;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -35,7 +35,7 @@ import org.apache.james.mime4j.stream.MimeConfig;
  * attached files are not read at all, since a log or a list attached to a mail names many sites
  * nobody asked to ban.
  */
-final class MailReader {
+public final class MailReader {
   /** Bigger files are not ban requests; the limit keeps a stray mbox from filling the memory. */
   static final int MAX_MAIL_BYTES = 25 * 1024 * 1024;
 
@@ -55,7 +55,7 @@ final class MailReader {
    *
    * @throws IOException when the bytes are not a mail mime4j can make sense of at all
    */
-  static Mail read(byte[] bytes) throws IOException {
+  public static Mail read(byte[] bytes) throws IOException {
     if (bytes.length > MAX_MAIL_BYTES) {
       throw new IOException("larger than " + MAX_MAIL_BYTES / (1024 * 1024) + " MiB");
     }
