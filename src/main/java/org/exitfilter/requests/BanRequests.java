@@ -142,24 +142,22 @@ public final class BanRequests {
             + (found.candidates().isEmpty()
                 ? "no site named"
                 : found.candidates().size() + " name(s) found");
-    return new BanRequest(
-        store.newId(LocalDate.ofInstant(now, ZoneOffset.UTC)),
-        State.PENDING,
-        now,
-        mail.sender(),
-        mail.senderName(),
-        mail.forwardedFrom(),
-        mail.sent(),
-        mail.messageId(),
-        mail.sha256(),
-        mail.subject(),
-        found.candidates(),
-        found.attention(),
-        Tokens.token(),
-        List.of(),
-        List.of(),
-        false,
-        List.of(new Event(now, "imported", note)));
+    return BanRequest.builder()
+        .id(store.newId(LocalDate.ofInstant(now, ZoneOffset.UTC)))
+        .state(State.PENDING)
+        .imported(now)
+        .sender(mail.sender())
+        .senderName(mail.senderName())
+        .forwardedFrom(mail.forwardedFrom())
+        .sent(mail.sent())
+        .messageId(mail.messageId())
+        .messageSha256(mail.sha256())
+        .subject(mail.subject())
+        .candidates(found.candidates())
+        .attention(found.attention())
+        .token(Tokens.token())
+        .event(new Event(now, "imported", note))
+        .build();
   }
 
   /** A Maildir's new/ and cur/, a folder's files, or the one file; hidden files left out. */
@@ -271,14 +269,18 @@ public final class BanRequests {
         passed.add(c.method().key() + " for " + c.name());
       }
     }
-    request = request.withProofs(proofs);
     State state = proofs.isEmpty() ? State.PENDING : State.VERIFIED;
     String note =
         passed.isEmpty()
             ? "no proof found for "
                 + String.join(", ", targets.stream().map(Candidate::name).toList())
             : "proved by " + String.join(", ", passed);
-    request = request.with(state, new Event(now, "verify", note));
+    request =
+        request.toBuilder()
+            .proofs(proofs)
+            .state(state)
+            .event(new Event(now, "verify", note))
+            .build();
     store.save(request);
     return new Verification(request, checks);
   }
@@ -360,8 +362,6 @@ public final class BanRequests {
     }
     BlocklistWriter.Change change = blocklist.add(bans);
 
-    BanRequest updated = withOperatorNames(request, given);
-    updated = updated.withBans(targets, request.forced() || !unproven.isEmpty());
     StringBuilder note = new StringBuilder("banned ");
     for (int i = 0; i < targets.size(); i++) {
       String name = targets.get(i);
@@ -375,7 +375,13 @@ public final class BanRequests {
       note.append("; expires after ").append(expires);
     }
     note.append("; reason: ").append(why);
-    updated = updated.with(State.APPROVED, new Event(now(), "approved", note.toString()));
+    BanRequest updated =
+        withOperatorNames(request, given).toBuilder()
+            .banned(targets)
+            .forced(request.forced() || !unproven.isEmpty())
+            .state(State.APPROVED)
+            .event(new Event(now(), "approved", note.toString()))
+            .build();
     store.save(updated);
     return new Approval(
         updated, config.blocklist(), change.line(), targets, unproven, change.warnings());
@@ -419,7 +425,11 @@ public final class BanRequests {
       throw new RequestException(
           RequestException.Kind.INVALID_ARGUMENT, "say why with --why TEXT; it is recorded");
     }
-    BanRequest updated = request.with(State.REJECTED, new Event(now(), "rejected", why.strip()));
+    BanRequest updated =
+        request.toBuilder()
+            .state(State.REJECTED)
+            .event(new Event(now(), "rejected", why.strip()))
+            .build();
     store.save(updated);
     return updated;
   }
@@ -469,7 +479,11 @@ public final class BanRequests {
     if (note != null && !note.isBlank()) {
       text.append("; ").append(note.strip());
     }
-    BanRequest updated = request.with(State.LIFTED, new Event(now(), "lifted", text.toString()));
+    BanRequest updated =
+        request.toBuilder()
+            .state(State.LIFTED)
+            .event(new Event(now(), "lifted", text.toString()))
+            .build();
     store.save(updated);
     return new Lifting(updated, config.blocklist(), change.removed(), missing);
   }
@@ -516,6 +530,6 @@ public final class BanRequests {
         candidates.add(new Candidate(name, FoundIn.OPERATOR));
       }
     }
-    return request.withCandidates(candidates);
+    return request.toBuilder().candidates(candidates).build();
   }
 }
