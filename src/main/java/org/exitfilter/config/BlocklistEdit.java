@@ -7,8 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.exitfilter.config.BlocklistText.Bans;
 import org.exitfilter.config.BlocklistText.Item;
-import org.exitfilter.requests.RequestException;
-import org.exitfilter.requests.mail.CandidateFinder;
+import org.exitfilter.net.Host;
+import org.exitfilter.net.HostParser;
+import org.exitfilter.net.InvalidHostException;
 
 /**
  * Adds a ban to, or removes one from, the text of a blocklist by inserting or deleting the lines of
@@ -28,10 +29,10 @@ final class BlocklistEdit {
    * The text with {@code ban} appended as the last entry under {@code bans:}, indented like the
    * entries before it (and after a blank line if they are separated by one).
    *
-   * @throws RequestException when {@code bans:} is written in a way an entry cannot be appended to
-   *     without rewriting it
+   * @throws BlocklistEditException when {@code bans:} is written in a way an entry cannot be
+   *     appended to without rewriting it
    */
-  static String add(String text, BlocklistWriter.NewBan ban) throws RequestException {
+  static String add(String text, BlocklistWriter.NewBan ban) throws BlocklistEditException {
     BlocklistText layout = BlocklistText.of(text);
     if (!layout.rootIsBlockMapping) {
       throw BlocklistText.layoutProblem("the file is not a mapping written one key per line");
@@ -69,7 +70,7 @@ final class BlocklistEdit {
    * stay; a blank line that separated the entry from the one before goes with it.
    */
   static Removal remove(String text, Set<String> domains, String reference)
-      throws RequestException {
+      throws BlocklistEditException {
     BlocklistText layout = BlocklistText.of(text);
     List<String> removed = new ArrayList<>();
     if (layout.bans != Bans.BLOCK) {
@@ -80,7 +81,7 @@ final class BlocklistEdit {
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
       String domain = item.scalars().get("domain");
-      String normalized = domain == null ? null : CandidateFinder.normalize(domain);
+      String normalized = domain == null ? null : asciiName(domain);
       if (reference.equals(item.scalars().get("reference"))
           && normalized != null
           && domains.contains(normalized)) {
@@ -185,7 +186,7 @@ final class BlocklistEdit {
     }
   }
 
-  private static void requireNothingAfterKey(BlocklistText layout) throws RequestException {
+  private static void requireNothingAfterKey(BlocklistText layout) throws BlocklistEditException {
     String keyLine = layout.lines.get(layout.bansKeyLine);
     Matcher key = BANS_KEY.matcher(keyLine);
     String rest = key.find() ? keyLine.substring(key.end()).strip() : "?";
@@ -195,7 +196,7 @@ final class BlocklistEdit {
   }
 
   /** "bans: []" becomes "bans:", with anything after the brackets (a comment) kept. */
-  private static void removeEmptyBrackets(BlocklistText layout) throws RequestException {
+  private static void removeEmptyBrackets(BlocklistText layout) throws BlocklistEditException {
     int line = layout.openBracketLine;
     if (line != layout.bansKeyLine
         || layout.closeBracketLine != line
@@ -224,5 +225,14 @@ final class BlocklistEdit {
       lines.add(" ".repeat(keyColumn) + field);
     }
     return lines;
+  }
+
+  /** The name as the loader reads a {@code domain:} value, or {@code null} for anything else. */
+  private static String asciiName(String raw) {
+    try {
+      return HostParser.parse(raw) instanceof Host.Name name ? name.ascii() : null;
+    } catch (InvalidHostException e) {
+      return null;
+    }
   }
 }

@@ -1,29 +1,24 @@
 package org.exitfilter.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
-import java.util.ArrayDeque;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.exitfilter.requests.RequestException;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * A blocklist file as lines of text, with where its {@code bans:} section and each of its entries
- * start and end. Found with Jackson's YAML parser (so quoting, comments and block scalars are read
- * as YAML reads them) and mapped back to whole lines, so that an edit touches only the lines of one
- * entry and leaves every other byte as the operator wrote it.
+ * start and end. Found with {@link YamlReader}, the reader the loader uses (so quoting, comments
+ * and block scalars are read as the proxy reads them), and mapped back to whole lines, so that an
+ * edit touches only the lines of one entry and leaves every other byte as the operator wrote it.
  */
 final class BlocklistText {
-  private static final YAMLFactory FACTORY = factory();
+  /** The name problems are reported against; only the first problem's message is shown. */
+  private static final Path TEXT = Path.of("blocklist");
 
   /** What follows {@code bans:}. */
   enum Bans {
@@ -100,37 +95,31 @@ final class BlocklistText {
             .orElse("\n");
   }
 
-  private static YAMLFactory factory() {
-    LoaderOptions options = new LoaderOptions();
-    options.setCodePointLimit(Integer.MAX_VALUE);
-    return YAMLFactory.builder()
-        .loaderOptions(options)
-        .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
-        .build();
-  }
-
   /**
    * Maps out a blocklist's text.
    *
-   * @throws RequestException {@link RequestException.Kind#BLOCKLIST_LAYOUT} when the YAML does not
-   *     parse or its items cannot be told apart line by line
+   * @throws BlocklistEditException when the YAML does not read cleanly or its items cannot be told
+   *     apart line by line
    */
-  static BlocklistText of(String text) throws RequestException {
+  static BlocklistText of(String text) throws BlocklistEditException {
     BlocklistText layout = new BlocklistText(text);
-    try (JsonParser parser = FACTORY.createParser(text)) {
-      layout.scan(parser);
-    } catch (JsonProcessingException e) {
-      throw layoutProblem("it is not valid YAML (" + e.getOriginalMessage() + ")");
+    Problems problems = new Problems(TEXT);
+    YamlNode root;
+    try {
+      root = YamlReader.read(TEXT, text.getBytes(UTF_8), problems);
     } catch (IOException e) {
-      throw new IllegalStateException("reading from a string", e);
+      throw new UncheckedIOException("reading from a string", e);
     }
+    if (!problems.isEmpty()) {
+      throw layoutProblem("it is not valid YAML (" + problems.inFileOrder().get(0).message() + ")");
+    }
+    layout.map(root);
     layout.findItemLines();
     return layout;
   }
 
-  static RequestException layoutProblem(String why) {
-    return new RequestException(
-        RequestException.Kind.BLOCKLIST_LAYOUT,
+  static BlocklistEditException layoutProblem(String why) {
+    return new BlocklistEditException(
         "cannot change the blocklist without disturbing it: " + why + "; nothing was written");
   }
 
@@ -143,185 +132,134 @@ final class BlocklistText {
     return out.toString();
   }
 
-  // -- Scanning with the parser -----------------------------------------------------------------
+  // -- Reading the tree ------------------------------------------------------------------------
 
-  /** Pending items, by the line of their first token; dash lines are found afterwards. */
+  /** Per item: the line of its first token, the last line its values reach, its key column. */
   private final List<int[]> itemTokens = new ArrayList<>();
 
   private final List<Map<String, String>> itemScalars = new ArrayList<>();
   private int sectionEndLine = -1;
 
-  private void scan(JsonParser parser) throws IOException {
-    JsonToken token = parser.nextToken();
-    if (token == null) {
+  private void map(YamlNode root) {
+    if (root == null) {
       rootIsBlockMapping = true; // an empty document: a mapping can be appended
       return;
     }
-    if (token != JsonToken.START_OBJECT || charAt(parser.currentTokenLocation()) == '{') {
+    if (!(root instanceof YamlNode.Mapping mapping) || charAt(root.where()) == '{') {
       return;
     }
     rootIsBlockMapping = true;
-    boolean inBans = false;
-    while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-      int keyLine = line(parser.currentTokenLocation());
-      if (inBans) {
-        sectionEndLine = keyLine;
-        inBans = false;
-      }
-      String key = parser.currentName();
-      JsonToken value = parser.nextToken();
-      if (!key.equals("bans")) {
-        parser.skipChildren();
+    List<YamlNode.Field> fields = mapping.fields;
+    for (int i = 0; i < fields.size(); i++) {
+      YamlNode.Field field = fields.get(i);
+      if (!field.key().equals("bans")) {
         continue;
       }
-      bansKeyLine = keyLine;
-      inBans = true;
-      if (value == JsonToken.VALUE_NULL) {
+      bansKeyLine = line(field.where());
+      sectionEndLine = i + 1 < fields.size() ? line(fields.get(i + 1).where()) : lines.size();
+      YamlNode value = field.value();
+      if (value instanceof YamlNode.Scalar scalar && scalar.isNull()) {
         bans = Bans.EMPTY;
-      } else if (value == JsonToken.START_ARRAY && charAt(parser.currentTokenLocation()) == '[') {
-        openBracketLine = line(parser.currentTokenLocation());
-        openBracketColumn = column(parser.currentTokenLocation());
-        if (parser.nextToken() == JsonToken.END_ARRAY) {
-          bans = Bans.EMPTY_FLOW;
-          closeBracketLine = line(parser.currentTokenLocation());
-          closeBracketColumn = column(parser.currentTokenLocation());
-        } else {
-          bans = Bans.FLOW;
-          parser.skipChildren();
-          skipRestOfArray(parser);
+      } else if (value instanceof YamlNode.Sequence list && charAt(list.where()) == '[') {
+        bans = list.items.isEmpty() ? Bans.EMPTY_FLOW : Bans.FLOW;
+        if (bans == Bans.EMPTY_FLOW) {
+          findEmptyBrackets(list.where());
         }
-      } else if (value == JsonToken.START_ARRAY) {
+      } else if (value instanceof YamlNode.Sequence list) {
         bans = Bans.BLOCK;
-        scanItems(parser);
+        for (YamlNode item : list.items) {
+          int first = line(item.where());
+          int keyColumn = item instanceof YamlNode.Mapping ? column(item.where()) : -1;
+          itemTokens.add(new int[] {first, lastLine(item), keyColumn});
+          itemScalars.add(scalars(item));
+        }
       } else {
         bans = Bans.OTHER;
-        parser.skipChildren();
       }
     }
-    if (inBans) {
-      sectionEndLine = lines.size();
+  }
+
+  /** The brackets of {@code []}, when both are on the line of the first. */
+  private void findEmptyBrackets(Source open) {
+    openBracketLine = line(open);
+    openBracketColumn = column(open);
+    String text = lines.get(openBracketLine);
+    int close = openBracketColumn + 1;
+    while (close < text.length() && (text.charAt(close) == ' ' || text.charAt(close) == '\t')) {
+      close++;
+    }
+    if (close < text.length() && text.charAt(close) == ']') {
+      closeBracketLine = openBracketLine;
+      closeBracketColumn = close;
     }
   }
 
-  /** After skipping the children of the first item of a flow list, skips to its end. */
-  private static void skipRestOfArray(JsonParser parser) throws IOException {
-    JsonToken token;
-    while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
-      parser.skipChildren();
-    }
-  }
-
-  /** Reads the items of a block list up to its end, noting the lines each one's tokens touch. */
-  private void scanItems(JsonParser parser) throws IOException {
-    JsonToken token;
-    while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-      int first = line(parser.currentTokenLocation());
-      int firstColumn = column(parser.currentTokenLocation());
-      Map<String, String> scalars = new HashMap<>();
-      int last = lastLine(parser, first);
-      if (token == JsonToken.START_OBJECT) {
-        last = Math.max(last, scanMapping(parser, scalars));
-      } else if (token == JsonToken.START_ARRAY) {
-        last = Math.max(last, skipTracking(parser));
-      }
-      itemTokens.add(new int[] {first, last, token == JsonToken.START_OBJECT ? firstColumn : -1});
-      itemScalars.add(scalars);
-    }
-  }
-
-  /** The fields of one entry: scalar values kept, nested values skipped; returns the last line. */
-  private int scanMapping(JsonParser parser, Map<String, String> scalars) throws IOException {
-    int last = -1;
-    JsonToken token;
-    while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-      String key = parser.currentName();
-      last = Math.max(last, lastLine(parser, line(parser.currentTokenLocation())));
-      JsonToken value = parser.nextToken();
-      last = Math.max(last, lastLine(parser, line(parser.currentTokenLocation())));
-      if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-        last = Math.max(last, skipTracking(parser));
-      } else {
-        scalars.put(key, parser.getText());
-      }
-    }
-    if (token != JsonToken.END_OBJECT) {
-      throw new IllegalStateException("unexpected " + token + " in a mapping");
-    }
-    return last;
-  }
-
-  /**
-   * Skips a nested value, returning the last line holding content of it. The end token of a flow
-   * collection is a real bracket; that of a block collection stands where the next token starts, so
-   * it does not count.
-   */
-  private int skipTracking(JsonParser parser) throws IOException {
-    Deque<Boolean> flow = new ArrayDeque<>();
-    flow.push(isFlowStart(parser));
-    int last = line(parser.currentTokenLocation());
-    while (!flow.isEmpty()) {
-      JsonToken token = parser.nextToken();
-      if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-        flow.push(isFlowStart(parser));
-        last = Math.max(last, line(parser.currentTokenLocation()));
-      } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-        if (flow.pop()) {
-          last = Math.max(last, line(parser.currentTokenLocation()));
+  /** The keys of an entry with their values as text, where the value is a scalar. */
+  private static Map<String, String> scalars(YamlNode item) {
+    Map<String, String> scalars = new HashMap<>();
+    if (item instanceof YamlNode.Mapping mapping) {
+      for (YamlNode.Field field : mapping.fields) {
+        if (field.value() instanceof YamlNode.Scalar scalar && !scalar.isNull()) {
+          scalars.put(field.key(), scalar.text());
         }
-      } else {
-        last = Math.max(last, lastLine(parser, line(parser.currentTokenLocation())));
+      }
+    }
+    return scalars;
+  }
+
+  /**
+   * The last line holding content of a value, as far as the tree tells: the end of its last scalar.
+   * A flow collection's closing bracket on a line of its own is not in the tree; the scan for
+   * content lines in {@link #findItemLines()} finds it.
+   */
+  private int lastLine(YamlNode node) {
+    int last = line(node.where());
+    if (node instanceof YamlNode.Scalar scalar) {
+      int endLine = line(scalar.end());
+      if (endLine > last && scalar.end().column() <= 1) {
+        endLine--; // a block scalar ends where the next token starts, at column 1 of a later line
+      }
+      last = Math.max(last, Math.min(endLine, lines.size() - 1));
+    } else if (node instanceof YamlNode.Mapping mapping) {
+      for (YamlNode.Field field : mapping.fields) {
+        last = Math.max(last, Math.max(line(field.where()), lastLine(field.value())));
+      }
+    } else if (node instanceof YamlNode.Sequence list) {
+      for (YamlNode item : list.items) {
+        last = Math.max(last, lastLine(item));
       }
     }
     return last;
   }
 
-  private boolean isFlowStart(JsonParser parser) {
-    char c = charAt(parser.currentTokenLocation());
-    return c == '[' || c == '{';
+  private static int line(Source where) {
+    return where.line() - 1;
   }
 
-  /**
-   * The last line the current token covers. A block scalar ends where the next token starts, at
-   * column 1 of a later line; its content ends on the line before.
-   */
-  private int lastLine(JsonParser parser, int startLine) {
-    JsonLocation end = parser.currentLocation();
-    int endLine = line(end);
-    if (endLine > startLine && end.getColumnNr() <= 1) {
-      endLine--;
-    }
-    return Math.max(startLine, Math.min(endLine, lines.size() - 1));
-  }
-
-  private static int line(JsonLocation location) {
-    return location.getLineNr() - 1;
-  }
-
-  /** The char index in its line of a location, whose column counts code points from 1. */
-  private int column(JsonLocation location) {
-    int line = line(location);
+  /** The char index in its line of a place, whose column counts code points from 1. */
+  private int column(Source where) {
+    int line = line(where);
     if (line < 0 || line >= lines.size()) {
       return -1;
     }
     String text = lines.get(line);
-    int codePoints = location.getColumnNr() - 1;
+    int codePoints = where.column() - 1;
     if (codePoints < 0 || codePoints > text.codePointCount(0, text.length())) {
       return -1;
     }
     return text.offsetByCodePoints(0, codePoints);
   }
 
-  private char charAt(JsonLocation location) {
-    int column = column(location);
-    String text =
-        line(location) < lines.size() && line(location) >= 0 ? lines.get(line(location)) : "";
+  private char charAt(Source where) {
+    int column = column(where);
+    String text = line(where) < lines.size() && line(where) >= 0 ? lines.get(line(where)) : "";
     return column >= 0 && column < text.length() ? text.charAt(column) : '\0';
   }
 
   // -- Mapping items to lines -------------------------------------------------------------------
 
   /** Finds each item's dash line and last line of content. */
-  private void findItemLines() throws RequestException {
+  private void findItemLines() throws BlocklistEditException {
     if (bans != Bans.BLOCK) {
       return;
     }

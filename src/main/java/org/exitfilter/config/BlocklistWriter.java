@@ -2,6 +2,8 @@ package org.exitfilter.config;
 
 import static java.util.stream.Collectors.toSet;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -15,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.exitfilter.requests.RequestException;
 
 /**
  * Changes the blocklist file so that it can never be left invalid: the edited text is written to a
@@ -24,6 +25,9 @@ import org.exitfilter.requests.RequestException;
  * running proxy's reload sees the rename as an ordinary edit.
  */
 public final class BlocklistWriter {
+  /** The keys of a new entry written without quotes: ISO dates, as operators write them. */
+  private static final Set<String> DATES = Set.of("requested-on", "expires");
+
   private final Path file;
 
   public BlocklistWriter(Path file) {
@@ -48,19 +52,19 @@ public final class BlocklistWriter {
       LocalDate expires,
       String reference) {
 
-    /** The entry's lines after its first key, each as {@code key: value}. */
+    /** The entry's lines after its first key, as {@link YamlWriter} writes them. */
     List<String> fields() {
-      List<String> fields = new ArrayList<>();
-      fields.add("reason: " + YamlStrings.quote(reason));
+      ObjectNode fields = JsonNodeFactory.instance.objectNode();
+      fields.put("reason", reason);
       if (requestedBy != null) {
-        fields.add("requested-by: " + YamlStrings.quote(requestedBy));
+        fields.put("requested-by", requestedBy);
       }
-      fields.add("requested-on: " + requestedOn);
+      fields.put("requested-on", requestedOn.toString());
       if (expires != null) {
-        fields.add("expires: " + expires);
+        fields.put("expires", expires.toString());
       }
-      fields.add("reference: " + YamlStrings.quote(reference));
-      return fields;
+      fields.put("reference", reference);
+      return YamlWriter.write(fields, DATES).lines().toList();
     }
   }
 
@@ -84,9 +88,9 @@ public final class BlocklistWriter {
    * Appends bans, in order, in one validated write.
    *
    * @throws ConfigException when the blocklist is invalid now
-   * @throws RequestException when the change cannot be made cleanly; nothing was written
+   * @throws BlocklistEditException when the change cannot be made cleanly; nothing was written
    */
-  public Change add(List<NewBan> bans) throws IOException, ConfigException, RequestException {
+  public Change add(List<NewBan> bans) throws IOException, ConfigException, BlocklistEditException {
     Path target = file.toRealPath();
     byte[] before = Files.readAllBytes(target);
     Blocklist old = BlocklistLoader.load(target);
@@ -132,10 +136,10 @@ public final class BlocklistWriter {
    * Removes the bans on {@code domains} that carry {@code reference}.
    *
    * @throws ConfigException when the blocklist is invalid now
-   * @throws RequestException when the change cannot be made cleanly; nothing was written
+   * @throws BlocklistEditException when the change cannot be made cleanly; nothing was written
    */
   public Change remove(Set<String> domains, String reference)
-      throws IOException, ConfigException, RequestException {
+      throws IOException, ConfigException, BlocklistEditException {
     Path target = file.toRealPath();
     byte[] before = Files.readAllBytes(target);
     Blocklist old = BlocklistLoader.load(target);
@@ -160,7 +164,7 @@ public final class BlocklistWriter {
   }
 
   private Blocklist write(Path target, byte[] before, String edited, Predicate<Blocklist> intended)
-      throws IOException, RequestException {
+      throws IOException, BlocklistEditException {
     Path staged = AtomicWrite.stage(target, edited.getBytes(StandardCharsets.UTF_8));
     try {
       Blocklist result;
@@ -174,8 +178,7 @@ public final class BlocklistWriter {
         throw BlocklistText.layoutProblem("the edit would change more than the one entry");
       }
       if (!Arrays.equals(before, Files.readAllBytes(target))) {
-        throw new RequestException(
-            RequestException.Kind.BLOCKLIST_LAYOUT,
+        throw new BlocklistEditException(
             file + " changed while it was being edited; nothing was written, try again");
       }
       AtomicWrite.commit(staged, target);
@@ -209,7 +212,7 @@ public final class BlocklistWriter {
     return new Problem(new Source(named, where.line(), where.column()), p.message());
   }
 
-  private String decode(byte[] bytes) throws RequestException {
+  private String decode(byte[] bytes) throws BlocklistEditException {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.exitfilter.config.Blocklist;
+import org.exitfilter.config.BlocklistEditException;
 import org.exitfilter.config.BlocklistWriter;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ProxyConfig;
@@ -360,7 +361,12 @@ public final class BanRequests {
           new BlocklistWriter.NewBan(
               name, why, request.sender(), request.requestedOn(), expires, request.id()));
     }
-    BlocklistWriter.Change change = blocklist.add(bans);
+    BlocklistWriter.Change change;
+    try {
+      change = blocklist.add(bans);
+    } catch (BlocklistEditException e) {
+      throw layout(e);
+    }
 
     StringBuilder note = new StringBuilder("banned ");
     for (int i = 0; i < targets.size(); i++) {
@@ -464,8 +470,12 @@ public final class BanRequests {
               + request.state().key()
               + "; only an approved request is lifted");
     }
-    BlocklistWriter.Change change =
-        blocklist.remove(new LinkedHashSet<>(request.banned()), request.id());
+    BlocklistWriter.Change change;
+    try {
+      change = blocklist.remove(new LinkedHashSet<>(request.banned()), request.id());
+    } catch (BlocklistEditException e) {
+      throw layout(e);
+    }
     List<String> missing =
         request.banned().stream().filter(n -> !change.removed().contains(n)).toList();
     StringBuilder text = new StringBuilder();
@@ -489,6 +499,10 @@ public final class BanRequests {
   }
 
   // -- helpers ----------------------------------------------------------------------------------
+
+  private static RequestException layout(BlocklistEditException e) {
+    return new RequestException(RequestException.Kind.BLOCKLIST_LAYOUT, e.getMessage());
+  }
 
   /** Whole seconds: the files are read by people, and a request takes minutes to days. */
   private Instant now() {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Set;
-import org.exitfilter.requests.RequestException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -200,16 +199,27 @@ class BlocklistEditTest {
   }
 
   @Test
+  void aBlockScalarWhoseLastLineLooksLikeACommentGoesWithItsEntry() throws Exception {
+    String original =
+        "bans:\n  - domain: a.example\n"
+            + "  - domain: forum.example.org\n    reference: \"r1\"\n"
+            + "    reason: |\n      asked\n      # by phone\n";
+
+    assertThat(BlocklistEdit.remove(original, Set.of("forum.example.org"), "r1").text())
+        .isEqualTo("bans:\n  - domain: a.example\n");
+  }
+
+  @Test
   void aFlowStyleListWithEntriesIsRefusedRatherThanRewritten() {
     assertThatThrownBy(() -> BlocklistEdit.add("bans: [{domain: a.example}]\n", BAN))
-        .isInstanceOf(RequestException.class)
+        .isInstanceOf(BlocklistEditException.class)
         .hasMessageContaining("flow style");
   }
 
   @Test
   void yamlThatDoesNotParseIsRefused() {
     assertThatThrownBy(() -> BlocklistEdit.add("bans:\n  - domain: [unclosed\n", BAN))
-        .isInstanceOf(RequestException.class)
+        .isInstanceOf(BlocklistEditException.class)
         .hasMessageContaining("not valid YAML");
   }
 }
