@@ -124,8 +124,9 @@ public final class Verifier implements AutoCloseable {
       if (response.failure() != null) {
         return new Check(name, method, false, uri + ": " + response.failure());
       }
-      if (response.proxyStatus() != null && response.status() >= 400) {
-        return new Check(name, method, false, uri + ": " + refusal(response));
+      String refused = proxyRefusal(response);
+      if (refused != null) {
+        return new Check(name, method, false, uri + ": " + refused);
       }
       int status = response.status();
       if (status >= 300 && status < 400 && response.location() != null) {
@@ -151,8 +152,21 @@ public final class Verifier implements AutoCloseable {
     return new Check(name, method, false, uri + ": too many redirects");
   }
 
-  /** The proxy's reason for refusing the fetch, in the operator's words. */
-  private String refusal(ProxiedFetch.Response response) {
+  /**
+   * What the proxy decided about one fetch: {@code null} when it let the request through (whatever
+   * the origin answered then), else why it refused or could not fetch, in the operator's words.
+   *
+   * <p><b>POLICY SWITCH (issue 10):</b> this is the one place where verification learns the proxy's
+   * decision, and the only reader of {@code Proxy-Status}. Today it recovers the reason by matching
+   * that header in the answer of the loopback proxy that {@link ProxiedFetch} starts. When the
+   * Netty-free destination policy is merged, ask the policy for the URL's host and port instead
+   * (before the fetch) and map its sealed decision to these same texts; the callers stay as they
+   * are.
+   */
+  private static String proxyRefusal(ProxiedFetch.Response response) {
+    if (response.proxyStatus() == null || response.status() < 400) {
+      return null;
+    }
     String status = response.proxyStatus().toLowerCase(Locale.ROOT);
     if (status.contains("error=http_request_denied")) {
       return "refused: the name or its address is on the blocklist";
