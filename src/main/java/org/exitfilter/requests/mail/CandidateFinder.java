@@ -1,5 +1,6 @@
 package org.exitfilter.requests.mail;
 
+import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.HostParser;
 import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.net.IpNetwork;
 import org.exitfilter.requests.store.BanRequest.Candidate;
 import org.exitfilter.requests.store.BanRequest.FoundIn;
 
@@ -25,6 +27,12 @@ import org.exitfilter.requests.store.BanRequest.FoundIn;
  * needs at least two labels and a last label of letters (or an IDN one), and is not one of the
  * common file extensions. Whatever slips through is only a candidate: nothing is banned without the
  * operator naming it or a proof covering it.
+ *
+ * <p>A link to an IPv4 address ({@code http://192.0.2.7/}) names a site too: it becomes a candidate
+ * for a {@code network:} entry of that one address ({@code 192.0.2.7/32}). Left out are lines of
+ * quoted reply text (starting with {@code >}; quoted HTML is left out by {@link HtmlText}), and
+ * names in the operator's own domain: the domain of each {@code To} address and every name under
+ * it.
  */
 public final class CandidateFinder {
   /**
@@ -85,20 +93,22 @@ public final class CandidateFinder {
   public static Found find(Mail mail) {
     Map<String, FoundIn> names = new LinkedHashMap<>();
     Map<String, FoundIn> addressDomains = new LinkedHashMap<>();
-    for (String text : mail.texts()) {
+    List<String> ownDomains = ownDomains(mail.recipients());
+    for (String mailText : mail.texts()) {
+      String text = withoutQuotedLines(mailText);
       // Links and bare names together, in the order they appear in the text.
       TreeMap<Integer, Map.Entry<String, FoundIn>> found = new TreeMap<>();
       Matcher link = LINK.matcher(text);
       while (link.find()) {
         String name = linkHost(link.group(1));
-        if (name != null) {
+        if (name != null && !isUnder(name, ownDomains)) {
           found.put(link.start(), Map.entry(name, FoundIn.LINK));
         }
       }
       Matcher bare = BARE_NAME.matcher(text);
       while (bare.find()) {
         String name = normalize(bare.group(1));
-        if (name != null && plausibleBareName(name)) {
+        if (name != null && plausibleBareName(name) && !isUnder(name, ownDomains)) {
           found.putIfAbsent(bare.start(), Map.entry(name, FoundIn.TEXT));
         }
       }
@@ -108,7 +118,10 @@ public final class CandidateFinder {
       }
       Matcher address = MAIL_ADDRESS.matcher(text);
       while (address.find()) {
-        add(addressDomains, normalize(address.group(1)), FoundIn.MAIL_ADDRESS);
+        String domain = normalize(address.group(1));
+        if (domain != null && !isUnder(domain, ownDomains)) {
+          addressDomains.putIfAbsent(domain, FoundIn.MAIL_ADDRESS);
+        }
       }
     }
     List<String> attention = new ArrayList<>();
@@ -135,18 +148,63 @@ public final class CandidateFinder {
     return new Found(candidates, attention);
   }
 
-  private static void add(Map<String, FoundIn> names, String name, FoundIn foundIn) {
-    if (name != null) {
-      names.putIfAbsent(name, foundIn);
-    }
-  }
-
-  /** The host of a link's authority: userinfo, port and trailing punctuation left out. */
+  /**
+   * The site a link's authority names: its host (userinfo, port and trailing punctuation left out)
+   * as a name, or as a network of one address for an IPv4 address; {@code null} for anything else.
+   */
   private static String linkHost(String authority) {
     String host = authority.substring(authority.lastIndexOf('@') + 1);
     host = host.replaceAll("[.,:!?'\"]+$", "");
     host = host.replaceAll(":[0-9]*$", "");
+    return site(host);
+  }
+
+  /** A name as {@link #normalize} gives it, or an IPv4 address as its {@code /32} network. */
+  private static String site(String host) {
+    try {
+      if (HostParser.parse(host) instanceof Host.Ip ip && ip.address() instanceof Inet4Address) {
+        return new IpNetwork(ip.address(), 32).toString();
+      }
+    } catch (InvalidHostException e) {
+      return null;
+    }
     return normalize(host);
+  }
+
+  /** The text without the lines a reply quotes: those starting with {@code >}. */
+  private static String withoutQuotedLines(String text) {
+    if (text.indexOf('>') < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    for (String line : text.split("\n", -1)) {
+      if (!line.stripLeading().startsWith(">")) {
+        out.append(line).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  /** The domains of the mail's own {@code To} addresses: the operator's. */
+  private static List<String> ownDomains(List<String> recipients) {
+    List<String> domains = new ArrayList<>();
+    for (String address : recipients) {
+      String domain = normalize(address.substring(address.lastIndexOf('@') + 1));
+      if (domain != null && !domains.contains(domain)) {
+        domains.add(domain);
+      }
+    }
+    return domains;
+  }
+
+  /** Whether {@code name} is one of {@code domains} or a name under one. */
+  private static boolean isUnder(String name, List<String> domains) {
+    for (String domain : domains) {
+      if (name.equals(domain) || name.endsWith("." + domain)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -18,6 +18,8 @@ import java.util.List;
  * @param texts what to look for names in: the subject, then each readable body part (HTML turned
  *     into its text and its links), forwarded messages included
  * @param sha256 hex SHA-256 of the raw mail
+ * @param recipients the {@code To} addresses of the mail itself (not of a message forwarded inside
+ *     it): the operator's own addresses, whose domains are never a site to ban
  */
 public record Mail(
     String sender,
@@ -27,9 +29,24 @@ public record Mail(
     String subject,
     String forwardedFrom,
     List<String> texts,
-    String sha256) {
+    String sha256,
+    List<String> recipients) {
 
   public Mail {
     texts = List.copyOf(texts);
+    recipients = List.copyOf(recipients);
+  }
+
+  /** A mail whose recipients are not known. */
+  public Mail(
+      String sender,
+      String senderName,
+      Instant sent,
+      String messageId,
+      String subject,
+      String forwardedFrom,
+      List<String> texts,
+      String sha256) {
+    this(sender, senderName, sent, messageId, subject, forwardedFrom, texts, sha256, List.of());
   }
 }

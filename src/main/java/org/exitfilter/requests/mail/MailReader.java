@@ -17,6 +17,7 @@ import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.Multipart;
 import org.apache.james.mime4j.dom.TextBody;
+import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.dom.address.MailboxList;
 import org.apache.james.mime4j.field.LenientFieldParser;
@@ -91,7 +92,8 @@ public final class MailReader {
           subject,
           reader.forwardedFrom,
           reader.texts,
-          sha256(bytes));
+          sha256(bytes),
+          addresses(message.getTo()));
     } finally {
       message.dispose();
     }
@@ -166,6 +168,20 @@ public final class MailReader {
       }
     }
     return out.toString();
+  }
+
+  /** The addresses of a {@code To} field, groups flattened; unreadable entries left out. */
+  private static List<String> addresses(AddressList list) {
+    List<String> out = new ArrayList<>();
+    if (list != null) {
+      for (Mailbox mailbox : list.flatten()) {
+        String address = Untrusted.oneLine(mailbox.getAddress());
+        if (address != null) {
+          out.add(address);
+        }
+      }
+    }
+    return out;
   }
 
   private static Mailbox first(MailboxList list) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.exitfilter.config.RuleKind;
 
 /**
  * One ban request as kept in {@code requests/ID.yaml}: who asked, for which names, how ownership
@@ -123,7 +124,8 @@ public record BanRequest(
   /**
    * A name the request may be about.
    *
-   * @param name ASCII, lower case, no trailing dot: exactly what the proxy matches
+   * @param name ASCII, lower case, no trailing dot: exactly what the proxy matches; or, for a site
+   *     named by its IPv4 address, that address as a network of one ({@code 192.0.2.7/32})
    * @param foundIn where it was first found
    */
   public record Candidate(String name, FoundIn foundIn) {
@@ -131,6 +133,25 @@ public record BanRequest(
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(foundIn, "foundIn");
     }
+
+    /** The kind of blocklist entry that bans it. */
+    public RuleKind kind() {
+      return kindOf(name);
+    }
+
+    /** The host part of a proof URL: the name, or the address of a one-address network. */
+    public String host() {
+      return kind() == RuleKind.NETWORK ? name.substring(0, name.indexOf('/')) : name;
+    }
+  }
+
+  /**
+   * The kind of entry that bans a candidate or banned name: {@link RuleKind#NETWORK} for a network
+   * (written in CIDR form, such as {@code 192.0.2.7/32}, as {@code network:} entries are), else
+   * {@link RuleKind#DOMAIN}.
+   */
+  public static RuleKind kindOf(String name) {
+    return name.indexOf('/') >= 0 ? RuleKind.NETWORK : RuleKind.DOMAIN;
   }
 
   /** The ways an owner can prove control of a name. */
