@@ -10,6 +10,7 @@ import org.exitfilter.config.BlocklistText.Item;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.HostParser;
 import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.net.IpNetwork;
 
 /**
  * Adds a ban to, or removes one from, the text of a blocklist by inserting or deleting the lines of
@@ -65,11 +66,11 @@ final class BlocklistEdit {
   record Removal(String text, List<String> removed) {}
 
   /**
-   * The text without the entries under {@code bans:} whose {@code domain:} is one of {@code
-   * domains} and whose {@code reference:} is {@code reference}. Comments above or between entries
-   * stay; a blank line that separated the entry from the one before goes with it.
+   * The text without the entries under {@code bans:} whose {@code domain:} or {@code network:} is
+   * one of {@code values} and whose {@code reference:} is {@code reference}. Comments above or
+   * between entries stay; a blank line that separated the entry from the one before goes with it.
    */
-  static Removal remove(String text, Set<String> domains, String reference)
+  static Removal remove(String text, Set<String> values, String reference)
       throws BlocklistEditException {
     BlocklistText layout = BlocklistText.of(text);
     List<String> removed = new ArrayList<>();
@@ -80,11 +81,10 @@ final class BlocklistEdit {
     List<Integer> doomed = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
-      String domain = item.scalars().get("domain");
-      String normalized = domain == null ? null : asciiName(domain);
+      String normalized = value(item);
       if (reference.equals(item.scalars().get("reference"))
           && normalized != null
-          && domains.contains(normalized)) {
+          && values.contains(normalized)) {
         doomed.add(i);
         removed.add(normalized);
       }
@@ -219,19 +219,28 @@ final class BlocklistEdit {
         " ".repeat(dashColumn)
             + "-"
             + " ".repeat(keyColumn - dashColumn - 1)
-            + "domain: "
-            + ban.domain());
+            + ban.kind().key()
+            + ": "
+            + ban.value());
     for (String field : ban.fields()) {
       lines.add(" ".repeat(keyColumn) + field);
     }
     return lines;
   }
 
-  /** The name as the loader reads a {@code domain:} value, or {@code null} for anything else. */
-  private static String asciiName(String raw) {
+  /**
+   * The entry's {@code domain:} as the loader reads it (the ASCII name), or its {@code network:}
+   * (the canonical CIDR text); {@code null} for other entries and values the loader would refuse.
+   */
+  private static String value(Item item) {
+    String domain = item.scalars().get("domain");
+    String network = item.scalars().get("network");
     try {
-      return HostParser.parse(raw) instanceof Host.Name name ? name.ascii() : null;
-    } catch (InvalidHostException e) {
+      if (domain != null) {
+        return HostParser.parse(domain) instanceof Host.Name name ? name.ascii() : null;
+      }
+      return network == null ? null : IpNetwork.parse(network).toString();
+    } catch (InvalidHostException | IllegalArgumentException e) {
       return null;
     }
   }

@@ -35,9 +35,11 @@ public final class BlocklistWriter {
   }
 
   /**
-   * A ban as approve writes it.
+   * A ban as approve writes it: a {@code domain:} entry, or a {@code network:} entry for a site
+   * known by its address.
    *
-   * @param domain the name, ASCII
+   * @param kind {@link RuleKind#DOMAIN} or {@link RuleKind#NETWORK}
+   * @param value the name, ASCII; or the network in canonical CIDR form
    * @param reason why; never blank
    * @param requestedBy the requester's address, or {@code null}
    * @param requestedOn the day they asked
@@ -45,12 +47,30 @@ public final class BlocklistWriter {
    * @param reference the request id
    */
   public record NewBan(
-      String domain,
+      RuleKind kind,
+      String value,
       String reason,
       String requestedBy,
       LocalDate requestedOn,
       LocalDate expires,
       String reference) {
+
+    public NewBan {
+      if (kind != RuleKind.DOMAIN && kind != RuleKind.NETWORK) {
+        throw new IllegalArgumentException("approve writes domain: and network: entries only");
+      }
+    }
+
+    /** A {@code domain:} ban. */
+    public NewBan(
+        String domain,
+        String reason,
+        String requestedBy,
+        LocalDate requestedOn,
+        LocalDate expires,
+        String reference) {
+      this(RuleKind.DOMAIN, domain, reason, requestedBy, requestedOn, expires, reference);
+    }
 
     /** The entry's lines after its first key, as {@link YamlWriter} writes them. */
     List<String> fields() {
@@ -73,7 +93,7 @@ public final class BlocklistWriter {
    *
    * @param file the blocklist file
    * @param line the first line of the last entry added, or 0 for a removal
-   * @param removed the domains removed, for a removal
+   * @param removed the names and networks removed, for a removal
    * @param warnings what the loader warns about the added entries (e.g. a broader ban that already
    *     covers one), as {@code file:line:column: message}
    */
@@ -99,10 +119,7 @@ public final class BlocklistWriter {
       edited = BlocklistEdit.add(edited, ban);
     }
     Predicate<Rule> added =
-        r ->
-            r.kind() == RuleKind.DOMAIN
-                && ban(bans, r) != null
-                && ban(bans, r).reference().equals(r.reference());
+        r -> ban(bans, r) != null && ban(bans, r).reference().equals(r.reference());
     Blocklist result =
         write(
             target,
@@ -125,7 +142,7 @@ public final class BlocklistWriter {
 
   private static NewBan ban(List<NewBan> bans, Rule rule) {
     for (NewBan ban : bans) {
-      if (ban.domain().equals(rule.value())) {
+      if (ban.kind() == rule.kind() && ban.value().equals(rule.value())) {
         return ban;
       }
     }
@@ -133,24 +150,25 @@ public final class BlocklistWriter {
   }
 
   /**
-   * Removes the bans on {@code domains} that carry {@code reference}.
+   * Removes the {@code domain:} and {@code network:} bans on {@code values} (names, or networks in
+   * CIDR form) that carry {@code reference}.
    *
    * @throws ConfigException when the blocklist is invalid now
    * @throws BlocklistEditException when the change cannot be made cleanly; nothing was written
    */
-  public Change remove(Set<String> domains, String reference)
+  public Change remove(Set<String> values, String reference)
       throws IOException, ConfigException, BlocklistEditException {
     Path target = file.toRealPath();
     byte[] before = Files.readAllBytes(target);
     Blocklist old = BlocklistLoader.load(target);
-    BlocklistEdit.Removal removal = BlocklistEdit.remove(decode(before), domains, reference);
+    BlocklistEdit.Removal removal = BlocklistEdit.remove(decode(before), values, reference);
     if (removal.removed().isEmpty()) {
       return new Change(file, 0, List.of(), List.of());
     }
     Predicate<Rule> gone =
         r ->
-            r.kind() == RuleKind.DOMAIN
-                && domains.contains(r.value())
+            (r.kind() == RuleKind.DOMAIN || r.kind() == RuleKind.NETWORK)
+                && values.contains(r.value())
                 && reference.equals(r.reference());
     int count = removal.removed().size();
     write(

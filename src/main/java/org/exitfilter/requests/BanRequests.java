@@ -21,7 +21,6 @@ import org.exitfilter.config.BlocklistWriter;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.Rule;
-import org.exitfilter.config.RuleKind;
 import org.exitfilter.net.HostParser;
 import org.exitfilter.net.InvalidHostException;
 import org.exitfilter.requests.mail.CandidateFinder;
@@ -309,9 +308,9 @@ public final class BanRequests {
 
   /**
    * Bans the request's names: those given, else the proved candidates, else its only candidate.
-   * Each becomes a {@code domain:} entry with reason, requested-by, requested-on, the optional
-   * expiry and a reference to the request, appended to {@code bans:} without disturbing the rest of
-   * the file.
+   * Each becomes a {@code domain:} entry (a {@code network:} entry for an address) with reason,
+   * requested-by, requested-on, the optional expiry and a reference to the request, appended to
+   * {@code bans:} without disturbing the rest of the file.
    *
    * @param force ban names no proof covers (recorded as forced)
    * @throws RequestException when the request is not open, a name is unproven without {@code
@@ -348,7 +347,7 @@ public final class BanRequests {
     Blocklist current = blocklist.current();
     for (String name : targets) {
       for (Rule rule : current.bans()) {
-        if (rule.kind() == RuleKind.DOMAIN && rule.value().equals(name)) {
+        if (rule.kind() == BanRequest.kindOf(name) && rule.value().equals(name)) {
           throw new RequestException(
               RequestException.Kind.INVALID_ARGUMENT,
               name + " is banned already, by " + rule.describe() + "; reject " + id + " instead");
@@ -359,7 +358,13 @@ public final class BanRequests {
     for (String name : targets) {
       bans.add(
           new BlocklistWriter.NewBan(
-              name, why, request.sender(), request.requestedOn(), expires, request.id()));
+              BanRequest.kindOf(name),
+              name,
+              why,
+              request.sender(),
+              request.requestedOn(),
+              expires,
+              request.id()));
     }
     BlocklistWriter.Change change;
     try {

@@ -2,6 +2,7 @@ package org.exitfilter.requests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.exitfilter.requests.store.BanRequest;
@@ -109,6 +110,32 @@ class VerifyTest {
     assertThat(http.passed()).as(http.detail()).isTrue();
     assertThat(http.detail())
         .contains("http://" + SITE + ":" + origin.port() + "/.well-known/exitfilter-ban.txt");
+    assertThat(requests.get(r.id()).state()).isEqualTo(State.VERIFIED);
+  }
+
+  @Test
+  void aSiteNamedByItsAddressIsProvedByTheWellKnownFileAtThatAddressOnly() throws Exception {
+    Workspace ws = workspace("bans: []\n", true);
+    BanRequests requests = ws.requests(origin.port());
+    Path mail = dir.resolve("address.eml");
+    Files.writeString(
+        mail,
+        "From: a@board.example\nTo: abuse@exit.example.net\nSubject: ban\n\n"
+            + "Please block http://127.0.0.1/board/\n");
+    BanRequest r = requests.importMail(mail).get(0).request();
+    origin.serve(r.token() + "\n");
+
+    BanRequests.Verification v = requests.verify(r.id(), List.of());
+
+    assertThat(r.names()).containsExactly("127.0.0.1/32");
+    Check http = check(v, Method.HTTP_FILE);
+    assertThat(http.passed()).as(http.detail()).isTrue();
+    assertThat(http.detail()).contains("http://127.0.0.1:" + origin.port() + "/.well-known/");
+    assertThat(check(v, Method.DNS_TXT).passed()).isFalse();
+    assertThat(check(v, Method.SENDER_ADDRESS).passed()).isFalse();
+    assertThat(dns.queries("_exitfilter-ban.127.0.0.1/32"))
+        .as("no DNS lookup for an address")
+        .isZero();
     assertThat(requests.get(r.id()).state()).isEqualTo(State.VERIFIED);
   }
 

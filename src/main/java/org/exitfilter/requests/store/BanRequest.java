@@ -141,7 +141,7 @@ public record BanRequest(
 
     /** The host part of a proof URL: the name, or the address of a one-address network. */
     public String host() {
-      return kind() == RuleKind.NETWORK ? name.substring(0, name.indexOf('/')) : name;
+      return hostOf(name);
     }
   }
 
@@ -152,6 +152,13 @@ public record BanRequest(
    */
   public static RuleKind kindOf(String name) {
     return name.indexOf('/') >= 0 ? RuleKind.NETWORK : RuleKind.DOMAIN;
+  }
+
+  /**
+   * The host part of the proof URL for a candidate or banned name; see {@link Candidate#host()}.
+   */
+  public static String hostOf(String name) {
+    return kindOf(name) == RuleKind.NETWORK ? name.substring(0, name.indexOf('/')) : name;
   }
 
   /** The ways an owner can prove control of a name. */

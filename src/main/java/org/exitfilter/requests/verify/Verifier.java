@@ -12,6 +12,7 @@ import java.util.Locale;
 import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ProxyConfig;
+import org.exitfilter.config.RuleKind;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.requests.mail.CandidateFinder;
 import org.exitfilter.requests.store.BanRequest;
@@ -55,9 +56,23 @@ public final class Verifier implements AutoCloseable {
   public List<Check> check(BanRequest request, Candidate candidate)
       throws IOException, ConfigException {
     List<Check> checks = new ArrayList<>();
-    checks.add(sender(request, candidate));
-    checks.add(dns(request, candidate.name()));
-    checks.add(http(request, candidate.name()));
+    if (candidate.kind() == RuleKind.NETWORK) {
+      // An address has no DNS name to hold a record and no mail domain; the web file proves it.
+      String name = candidate.name();
+      checks.add(
+          new Check(
+              name,
+              Method.SENDER_ADDRESS,
+              false,
+              "a sender address cannot vouch for an IP address"));
+      checks.add(
+          new Check(
+              name, Method.DNS_TXT, false, "an IP address has no name for a TXT record to prove"));
+    } else {
+      checks.add(sender(request, candidate));
+      checks.add(dns(request, candidate.name()));
+    }
+    checks.add(http(request, candidate));
     return checks;
   }
 
@@ -114,10 +129,12 @@ public final class Verifier implements AutoCloseable {
         name, method, false, "DNS lookup failed: " + ((DnsTxt.Answer.Failed) answer).why());
   }
 
-  private Check http(BanRequest request, String name) throws IOException, ConfigException {
+  private Check http(BanRequest request, Candidate candidate) throws IOException, ConfigException {
+    String name = candidate.name();
+    String host = candidate.host();
     Method method = Method.HTTP_FILE;
     URI uri =
-        URI.create("http://" + name + (httpPort == 80 ? "" : ":" + httpPort) + WELL_KNOWN_PATH);
+        URI.create("http://" + host + (httpPort == 80 ? "" : ":" + httpPort) + WELL_KNOWN_PATH);
     ProxiedFetch proxy = fetch();
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       ProxiedFetch.Response response = proxy.get(uri);
@@ -130,13 +147,13 @@ public final class Verifier implements AutoCloseable {
       }
       int status = response.status();
       if (status >= 300 && status < 400 && response.location() != null) {
-        URI next = sameNameRedirect(uri, response.location(), name);
+        URI next = sameHostRedirect(uri, response.location(), host);
         if (next == null) {
           return new Check(
               name,
               method,
               false,
-              uri + ": redirects to another site; the file must be on " + name);
+              uri + ": redirects to another site; the file must be on " + host);
         }
         uri = next;
         continue;
@@ -185,13 +202,17 @@ public final class Verifier implements AutoCloseable {
         + ")";
   }
 
-  /** The redirect target if it stays on {@code name} over http or https, else {@code null}. */
-  private static URI sameNameRedirect(URI from, String location, String name) {
+  /**
+   * The redirect target if it stays on {@code host} (a name, or an IPv4 address) over http or
+   * https, else {@code null}.
+   */
+  private static URI sameHostRedirect(URI from, String location, String host) {
     try {
       URI next = from.resolve(new URI(location));
       String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
-      String host = next.getHost() == null ? null : CandidateFinder.normalize(next.getHost());
-      return (scheme.equals("http") || scheme.equals("https")) && name.equals(host) ? next : null;
+      String to = next.getHost() == null ? null : CandidateFinder.normalize(next.getHost());
+      boolean same = host.equals(to) || host.equals(next.getHost());
+      return (scheme.equals("http") || scheme.equals("https")) && same ? next : null;
     } catch (URISyntaxException | IllegalArgumentException e) {
       return null;
     }
