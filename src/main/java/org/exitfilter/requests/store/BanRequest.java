@@ -14,7 +14,9 @@ import org.exitfilter.config.RuleKind;
  * was proved, and what the operator decided. Immutable; every change makes a new value that is
  * written back whole.
  *
- * <p>Changed copies are made with {@link #toBuilder()}.
+ * <p>Changed copies are made with {@link #toBuilder()}. The file is over 400 lines because of that
+ * builder (one setter per field) and because the model's small types are nested here, so that it
+ * reads as the schema of a request file.
  *
  * <p>The texts that come from the mail (subject, names, message id) were stripped of control and
  * bidirectional-override characters on import, so they can be printed to a terminal as they are.
