@@ -90,6 +90,11 @@ public final class CandidateFinder {
   /** The candidates and what deserves the operator's attention. */
   public record Found(List<Candidate> candidates, List<String> attention) {}
 
+  /**
+   * The sites {@code mail} asks about, in the order they first appear, at most {@link
+   * #MAX_CANDIDATES}; never throws for any mail. This signature is the entry point the fuzz test
+   * drives: keep it stable.
+   */
   public static Found find(Mail mail) {
     Map<String, FoundIn> names = new LinkedHashMap<>();
     Map<String, FoundIn> addressDomains = new LinkedHashMap<>();

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What a ban request mail says, as far as the workflow needs it. The header texts are already
- * {@linkplain Untrusted#oneLine cleaned}; {@code texts} are not, and never leave this package
- * except as the names found in them.
+ * {@linkplain Untrusted#oneLine cleaned}; {@code texts} are not, and are never stored or printed:
+ * only the names {@link CandidateFinder} finds in them are kept.
  *
  * @param sender the first {@code From} address, or {@code null}
  * @param senderName its display name, or {@code null}
