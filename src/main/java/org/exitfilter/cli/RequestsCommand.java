@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ConfigLoader;
-import org.exitfilter.requests.BanRequest;
 import org.exitfilter.requests.BanRequests;
 import org.exitfilter.requests.RequestException;
+import org.exitfilter.requests.store.BanRequest;
+import org.exitfilter.requests.verify.Check;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -221,7 +222,7 @@ public final class RequestsCommand implements Runnable {
     @Override
     int run(BanRequests requests) throws IOException, RequestException, ConfigException {
       BanRequests.Verification v = requests.verify(id, domains);
-      for (BanRequests.Check c : v.checks()) {
+      for (Check c : v.checks()) {
         out()
             .printf(
                 "  %-4s %-15s %s: %s%n",

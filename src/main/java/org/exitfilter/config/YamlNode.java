@@ -19,9 +19,11 @@ sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, YamlNode.Se
 
   /**
    * A single value. The text is the value as written (without quotes), whatever YAML type it
-   * resolved to, so {@code no} (Norway's TLD) stays {@code "no"} and not {@code false}.
+   * resolved to, so {@code no} (Norway's TLD) stays {@code "no"} and not {@code false}. {@code end}
+   * is just after its last character; for a block scalar ({@code |}, {@code >}) that is the start
+   * of the line after it, so an editor of the text can tell which lines the value covers.
    */
-  record Scalar(String text, JsonToken token, Source where) implements YamlNode {
+  record Scalar(String text, JsonToken token, Source where, Source end) implements YamlNode {
     boolean isNull() {
       return token == JsonToken.VALUE_NULL;
     }

@@ -100,7 +100,9 @@ final class YamlReader {
                 "aliases (*" + parser.getText() + ") are not supported; write the value out");
             damage();
           } else {
-            attach(new YamlNode.Scalar(parser.getText(), token, where));
+            attach(
+                new YamlNode.Scalar(
+                    parser.getText(), token, where, source(parser.currentLocation())));
           }
         }
       }

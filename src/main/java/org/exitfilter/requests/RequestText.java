@@ -5,9 +5,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.Event;
-import org.exitfilter.requests.BanRequest.Proof;
+import org.exitfilter.config.RuleKind;
+import org.exitfilter.requests.store.BanRequest;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.Event;
+import org.exitfilter.requests.store.BanRequest.Proof;
+import org.exitfilter.requests.verify.Verifier;
 
 /** How requests read on the terminal: one line in a list, the full record, the reply to send. */
 final class RequestText {
@@ -164,29 +167,44 @@ final class RequestText {
                   + " nobody\n"
                   + "can have someone else's site blocked. One of these is enough:\n\n");
     }
-    out.append("1. DNS: publish this TXT record\n");
-    for (String name : names) {
-      out.append("     ")
-          .append(Verifier.DNS_PREFIX)
-          .append(name)
-          .append(".  IN  TXT  \"")
-          .append(r.token())
-          .append("\"\n");
+    // An address has no name for a TXT record and no mail domain: only the web proof fits it.
+    List<String> domains =
+        names.stream().filter(n -> BanRequest.kindOf(n) == RuleKind.DOMAIN).toList();
+    int step = 1;
+    if (!domains.isEmpty()) {
+      out.append(step++).append(". DNS: publish this TXT record\n");
+      for (String name : domains) {
+        out.append("     ")
+            .append(Verifier.DNS_PREFIX)
+            .append(name)
+            .append(".  IN  TXT  \"")
+            .append(r.token())
+            .append("\"\n");
+      }
+      out.append('\n');
     }
-    out.append("\n2. Web: serve a plain text file containing\n     ")
+    out.append(step++)
+        .append(". Web: serve a plain text file containing\n     ")
         .append(r.token())
         .append("\n   at\n");
     for (String name : names) {
-      out.append("     http://").append(name).append(Verifier.WELL_KNOWN_PATH).append('\n');
+      out.append("     http://")
+          .append(BanRequest.hostOf(name))
+          .append(Verifier.WELL_KNOWN_PATH)
+          .append('\n');
     }
-    out.append("\n3. Or write to us from an address at ")
-        .append(names.size() == 1 ? names.get(0) : "the site's domain")
-        .append(" (such as webmaster@")
-        .append(names.get(0))
-        .append(").\n")
-        .append(
-            "   This is weaker evidence, since the sender of a mail is easy to forge, and we may\n"
-                + "   ask for one of the other two.\n\n");
+    out.append('\n');
+    if (!domains.isEmpty()) {
+      out.append(step)
+          .append(". Or write to us from an address at ")
+          .append(domains.size() == 1 ? domains.get(0) : "the site's domain")
+          .append(" (such as webmaster@")
+          .append(domains.get(0))
+          .append(").\n")
+          .append(
+              "   This is weaker evidence, since the sender of a mail is easy to forge, and we may\n"
+                  + "   ask for one of the other two.\n\n");
+    }
     out.append("Then reply to this message and keep \"[exitfilter ")
         .append(r.id())
         .append("]\" in the subject.\n")

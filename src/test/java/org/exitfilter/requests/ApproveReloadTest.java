@@ -15,6 +15,7 @@ import java.util.List;
 import org.exitfilter.net.Host;
 import org.exitfilter.reload.BlocklistReloader;
 import org.exitfilter.reload.CurrentBlocklist;
+import org.exitfilter.requests.store.BanRequest;
 import org.exitfilter.testing.Await;
 import org.exitfilter.testing.HttpOrigin;
 import org.exitfilter.testing.ProxyFixture;

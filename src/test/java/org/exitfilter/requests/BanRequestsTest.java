@@ -10,9 +10,11 @@ import java.time.LocalDate;
 import java.util.List;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.Rule;
-import org.exitfilter.requests.BanRequest.FoundIn;
-import org.exitfilter.requests.BanRequest.State;
+import org.exitfilter.config.RuleKind;
 import org.exitfilter.requests.RequestException.Kind;
+import org.exitfilter.requests.store.BanRequest;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.State;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +126,31 @@ class BanRequestsTest {
     assertThatThrownBy(() -> requests.lift(r.id(), null))
         .extracting(e -> ((RequestException) e).kind())
         .isEqualTo(Kind.WRONG_STATE);
+  }
+
+  @Test
+  void aSiteNamedByItsAddressIsBannedAsANetworkEntryAndLiftedAgain() throws Exception {
+    Workspace ws = workspace();
+    BanRequests requests = ws.requests();
+    BanRequest r = imported(ws, requests, "ipv4-link.eml");
+
+    BanRequests.Approval approval = requests.approve(r.id(), List.of(), null, null, true);
+
+    assertThat(approval.names()).containsExactly("192.0.2.7/32");
+    Rule rule = ws.loadBlocklist().bans().get(2);
+    assertThat(rule.kind()).isEqualTo(RuleKind.NETWORK);
+    assertThat(rule.value()).isEqualTo("192.0.2.7/32");
+    assertThat(rule.reference()).isEqualTo(r.id());
+    assertThat(ws.blocklistText()).contains("  - network: 192.0.2.7/32\n");
+    assertThat(BanRequests.reply(r))
+        .as("an address has no name for a TXT record: the web proof is offered, at the address")
+        .contains("http://192.0.2.7/.well-known/exitfilter-ban.txt")
+        .doesNotContain("_exitfilter-ban.");
+
+    BanRequests.Lifting lifting = requests.lift(r.id(), null);
+
+    assertThat(lifting.removed()).containsExactly("192.0.2.7/32");
+    assertThat(ws.blocklistText()).isEqualTo(BLOCKLIST);
   }
 
   @Test

@@ -8,9 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.FoundIn;
-import org.exitfilter.requests.BanRequest.State;
+import org.exitfilter.config.RuleKind;
+import org.exitfilter.requests.mail.CandidateFinder;
+import org.exitfilter.requests.mail.Mail;
+import org.exitfilter.requests.mail.MailReader;
+import org.exitfilter.requests.store.BanRequest;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.State;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +52,10 @@ class MailImportTest {
         "subject-latin1.eml        | xn--cole-9oa.example",
         "forwarded.eml             | news.example.org, comments.news.example.org",
         "several-sites.eml         | alpha.example, beta.example, www.gamma.example",
+        "ipv4-link.eml             | 192.0.2.7/32",
+        "own-domain.eml            | shop.example.com",
+        "quoted-reply.eml          | forum.example.org",
+        "quoted-reply-html.eml     | forum.example.org",
       })
   void eachFixtureNamesExactlyItsSitesNormalizedAsTheProxyDoes(String fixture, String expected)
       throws Exception {
@@ -161,6 +170,59 @@ class MailImportTest {
         .extracting(Candidate::name, Candidate::foundIn)
         .containsExactly(tuple("shop.example", FoundIn.MAIL_ADDRESS));
     assertThat(found.attention()).singleElement().asString().contains("mail addresses");
+  }
+
+  @Test
+  void aLinkToAnIpv4AddressIsANetworkCandidateOfThatOneAddress() throws Exception {
+    CandidateFinder.Found found = CandidateFinder.find(read("ipv4-link.eml"));
+
+    assertThat(found.candidates())
+        .as("http://192.0.2.7/ and https://admin@192.0.2.7:8443/ name the same one address")
+        .extracting(Candidate::name, Candidate::foundIn, Candidate::kind)
+        .containsExactly(tuple("192.0.2.7/32", FoundIn.LINK, RuleKind.NETWORK));
+    assertThat(found.attention()).as("the mail names a site, so it needs no attention").isEmpty();
+  }
+
+  @Test
+  void namesInTheOperatorsOwnDomainAreNotCandidates() throws Exception {
+    Mail mail = read("own-domain.eml");
+
+    assertThat(mail.recipients()).containsExactly("abuse@exit.example.net");
+    assertThat(CandidateFinder.find(mail).candidates())
+        .extracting(Candidate::name)
+        .as("exit.example.net, www. and status. under it are the operator's own")
+        .containsExactly("shop.example.com");
+  }
+
+  @Test
+  void aMailNamingOnlyTheOperatorsOwnDomainNamesNoSite() {
+    Mail mail =
+        new Mail(
+            "x@freemail.example",
+            null,
+            null,
+            null,
+            "about https://Exit.Example.NET/policy",
+            null,
+            List.of("about https://Exit.Example.NET/policy", "see www.exit.example.net"),
+            "0".repeat(64),
+            List.of("Abuse@exit.example.net"));
+
+    CandidateFinder.Found found = CandidateFinder.find(mail);
+
+    assertThat(found.candidates()).isEmpty();
+    assertThat(found.attention()).singleElement().asString().contains("no site is named");
+  }
+
+  @Test
+  void namesOnlyInQuotedReplyTextAreNotCandidates() throws Exception {
+    assertThat(names("quoted-reply.eml"))
+        .as("shop.example.net, wiki.example.com and old.example.org are only in '>' lines")
+        .containsExactly("forum.example.org");
+    assertThat(candidates("quoted-reply-html.eml"))
+        .as("nor in an HTML <blockquote>, text or links")
+        .extracting(Candidate::name, Candidate::foundIn)
+        .containsExactly(tuple("forum.example.org", FoundIn.LINK));
   }
 
   @Test

@@ -62,6 +62,23 @@ class RequestsCommandTest {
   }
 
   @Test
+  void importListsTheSiteOfAnAddressLinkAndLeavesOutOwnAndQuotedNames() throws Exception {
+    Workspace ws = Workspace.in(dir).create();
+
+    Run address = run(ws, "import", ws.mail("ipv4-link.eml").toString());
+    Run own = run(ws, "import", ws.mail("own-domain.eml").toString());
+    Run quoted = run(ws, "import", ws.mail("quoted-reply.eml").toString());
+
+    assertThat(address.code()).isEqualTo(ExitCodes.OK);
+    assertThat(address.out())
+        .contains("  new  192.0.2.7/32  (")
+        .doesNotContain("no site named")
+        .doesNotContain("needs attention");
+    assertThat(own.out()).contains("  new  shop.example.com  (");
+    assertThat(quoted.out()).contains("  new  forum.example.org  (");
+  }
+
+  @Test
   void verifyExitsOneWhenNothingProvesTheName() throws Exception {
     try (LoopbackDns dns = LoopbackDns.start()) {
       Workspace ws = Workspace.in(dir).resolverPort(dns.port()).create();

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.exitfilter.requests.verify.Verifier;
 
 /**
  * A tiny HTTP origin on 127.0.0.1 and an ephemeral port that serves {@code

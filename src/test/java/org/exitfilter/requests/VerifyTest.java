@@ -2,10 +2,13 @@ package org.exitfilter.requests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.exitfilter.requests.BanRequest.Method;
-import org.exitfilter.requests.BanRequest.State;
+import org.exitfilter.requests.store.BanRequest;
+import org.exitfilter.requests.store.BanRequest.Method;
+import org.exitfilter.requests.store.BanRequest.State;
+import org.exitfilter.requests.verify.Check;
 import org.exitfilter.testing.LoopbackDns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +55,7 @@ class VerifyTest {
     return requests.importMail(ws.mail("forwarded-forum.eml")).get(0).request();
   }
 
-  static BanRequests.Check check(BanRequests.Verification v, Method method) {
+  static Check check(BanRequests.Verification v, Method method) {
     return v.checks().stream().filter(c -> c.method() == method).findFirst().orElseThrow();
   }
 
@@ -103,10 +106,36 @@ class VerifyTest {
 
     BanRequests.Verification v = requests.verify(r.id(), List.of());
 
-    BanRequests.Check http = check(v, Method.HTTP_FILE);
+    Check http = check(v, Method.HTTP_FILE);
     assertThat(http.passed()).as(http.detail()).isTrue();
     assertThat(http.detail())
         .contains("http://" + SITE + ":" + origin.port() + "/.well-known/exitfilter-ban.txt");
+    assertThat(requests.get(r.id()).state()).isEqualTo(State.VERIFIED);
+  }
+
+  @Test
+  void aSiteNamedByItsAddressIsProvedByTheWellKnownFileAtThatAddressOnly() throws Exception {
+    Workspace ws = workspace("bans: []\n", true);
+    BanRequests requests = ws.requests(origin.port());
+    Path mail = dir.resolve("address.eml");
+    Files.writeString(
+        mail,
+        "From: a@board.example\nTo: abuse@exit.example.net\nSubject: ban\n\n"
+            + "Please block http://127.0.0.1/board/\n");
+    BanRequest r = requests.importMail(mail).get(0).request();
+    origin.serve(r.token() + "\n");
+
+    BanRequests.Verification v = requests.verify(r.id(), List.of());
+
+    assertThat(r.names()).containsExactly("127.0.0.1/32");
+    Check http = check(v, Method.HTTP_FILE);
+    assertThat(http.passed()).as(http.detail()).isTrue();
+    assertThat(http.detail()).contains("http://127.0.0.1:" + origin.port() + "/.well-known/");
+    assertThat(check(v, Method.DNS_TXT).passed()).isFalse();
+    assertThat(check(v, Method.SENDER_ADDRESS).passed()).isFalse();
+    assertThat(dns.queries("_exitfilter-ban.127.0.0.1/32"))
+        .as("no DNS lookup for an address")
+        .isZero();
     assertThat(requests.get(r.id()).state()).isEqualTo(State.VERIFIED);
   }
 
@@ -120,7 +149,7 @@ class VerifyTest {
 
     BanRequests.Verification v = requests.verify(r.id(), List.of());
 
-    BanRequests.Check http = check(v, Method.HTTP_FILE);
+    Check http = check(v, Method.HTTP_FILE);
     assertThat(http.passed()).isFalse();
     assertThat(http.detail()).contains("private or local address");
     assertThat(origin.requests()).as("nothing reached the private address").isZero();
@@ -134,7 +163,7 @@ class VerifyTest {
     dns.put(SITE, "127.0.0.1");
     origin.serve(r.token());
 
-    BanRequests.Check http = check(requests.verify(r.id(), List.of()), Method.HTTP_FILE);
+    Check http = check(requests.verify(r.id(), List.of()), Method.HTTP_FILE);
 
     assertThat(http.passed()).isFalse();
     assertThat(http.detail()).contains("on the blocklist");
@@ -152,7 +181,7 @@ class VerifyTest {
     assertThat(check(requests.verify(r.id(), List.of()), Method.HTTP_FILE).passed()).isTrue();
 
     origin.redirect("http://elsewhere.example:" + origin.port() + "/moved.txt");
-    BanRequests.Check elsewhere = check(requests.verify(r.id(), List.of()), Method.HTTP_FILE);
+    Check elsewhere = check(requests.verify(r.id(), List.of()), Method.HTTP_FILE);
     assertThat(elsewhere.passed()).isFalse();
     assertThat(elsewhere.detail()).contains("redirects to another site");
   }
@@ -165,7 +194,7 @@ class VerifyTest {
 
     BanRequests.Verification v = requests.verify(r.id(), List.of());
 
-    BanRequests.Check sender = check(v, Method.SENDER_ADDRESS);
+    Check sender = check(v, Method.SENDER_ADDRESS);
     assertThat(sender.passed()).isTrue();
     assertThat(sender.detail()).contains("webmaster@forum.example.org", "weak");
     BanRequest saved = requests.get(r.id());
@@ -186,7 +215,7 @@ class VerifyTest {
     BanRequest r = requests.importMail(mail).get(0).request();
     assertThat(r.names()).containsExactly("freemail.example");
 
-    BanRequests.Check sender = check(requests.verify(r.id(), List.of()), Method.SENDER_ADDRESS);
+    Check sender = check(requests.verify(r.id(), List.of()), Method.SENDER_ADDRESS);
 
     assertThat(sender.passed()).isFalse();
     assertThat(sender.detail()).contains("only from a mail address");
@@ -201,7 +230,7 @@ class VerifyTest {
 
     BanRequests.Verification v = requests.verify(r.id(), List.of("Our-Site.example"));
 
-    assertThat(v.checks()).extracting(BanRequests.Check::name).containsOnly("our-site.example");
+    assertThat(v.checks()).extracting(Check::name).containsOnly("our-site.example");
     assertThat(v.proved()).isTrue();
     assertThat(requests.get(r.id()).names()).containsExactly("our-site.example");
   }

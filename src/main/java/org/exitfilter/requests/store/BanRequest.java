@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.store;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -7,11 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.exitfilter.config.RuleKind;
 
 /**
  * One ban request as kept in {@code requests/ID.yaml}: who asked, for which names, how ownership
  * was proved, and what the operator decided. Immutable; every change makes a new value that is
  * written back whole.
+ *
+ * <p>Changed copies are made with {@link #toBuilder()}. The file is over 400 lines because of that
+ * builder (one setter per field) and because the model's small types are nested here, so that it
+ * reads as the schema of a request file.
  *
  * <p>The texts that come from the mail (subject, names, message id) were stripped of control and
  * bidirectional-override characters on import, so they can be printed to a terminal as they are.
@@ -121,7 +126,8 @@ public record BanRequest(
   /**
    * A name the request may be about.
    *
-   * @param name ASCII, lower case, no trailing dot: exactly what the proxy matches
+   * @param name ASCII, lower case, no trailing dot: exactly what the proxy matches; or, for a site
+   *     named by its IPv4 address, that address as a network of one ({@code 192.0.2.7/32})
    * @param foundIn where it was first found
    */
   public record Candidate(String name, FoundIn foundIn) {
@@ -129,6 +135,32 @@ public record BanRequest(
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(foundIn, "foundIn");
     }
+
+    /** The kind of blocklist entry that bans it. */
+    public RuleKind kind() {
+      return kindOf(name);
+    }
+
+    /** The host part of a proof URL: the name, or the address of a one-address network. */
+    public String host() {
+      return hostOf(name);
+    }
+  }
+
+  /**
+   * The kind of entry that bans a candidate or banned name: {@link RuleKind#NETWORK} for a network
+   * (written in CIDR form, such as {@code 192.0.2.7/32}, as {@code network:} entries are), else
+   * {@link RuleKind#DOMAIN}.
+   */
+  public static RuleKind kindOf(String name) {
+    return name.indexOf('/') >= 0 ? RuleKind.NETWORK : RuleKind.DOMAIN;
+  }
+
+  /**
+   * The host part of the proof URL for a candidate or banned name; see {@link Candidate#host()}.
+   */
+  public static String hostOf(String name) {
+    return kindOf(name) == RuleKind.NETWORK ? name.substring(0, name.indexOf('/')) : name;
   }
 
   /** The ways an owner can prove control of a name. */
@@ -221,94 +253,173 @@ public record BanRequest(
     return best;
   }
 
-  /** A copy in another state, with one more history event. */
-  BanRequest with(State newState, Event event) {
-    return new BanRequest(
-        id,
-        newState,
-        imported,
-        sender,
-        senderName,
-        forwardedFrom,
-        sent,
-        messageId,
-        messageSha256,
-        subject,
-        candidates,
-        attention,
-        token,
-        proofs,
-        banned,
-        forced,
-        append(history, event));
+  /** A builder holding this request's values, to make a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  BanRequest withCandidates(List<Candidate> newCandidates) {
-    return new BanRequest(
-        id,
-        state,
-        imported,
-        sender,
-        senderName,
-        forwardedFrom,
-        sent,
-        messageId,
-        messageSha256,
-        subject,
-        newCandidates,
-        attention,
-        token,
-        proofs,
-        banned,
-        forced,
-        history);
+  /** A builder with nothing set: lists empty, not forced. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  BanRequest withProofs(List<Proof> newProofs) {
-    return new BanRequest(
-        id,
-        state,
-        imported,
-        sender,
-        senderName,
-        forwardedFrom,
-        sent,
-        messageId,
-        messageSha256,
-        subject,
-        candidates,
-        attention,
-        token,
-        newProofs,
-        banned,
-        forced,
-        history);
-  }
+  /**
+   * Makes a request field by field. {@link #build()} checks what the record checks; the lists are
+   * copied there, so a builder can go on being used.
+   */
+  public static final class Builder {
+    private String id;
+    private State state;
+    private Instant imported;
+    private String sender;
+    private String senderName;
+    private String forwardedFrom;
+    private Instant sent;
+    private String messageId;
+    private String messageSha256;
+    private String subject;
+    private List<Candidate> candidates = List.of();
+    private List<String> attention = List.of();
+    private String token;
+    private List<Proof> proofs = List.of();
+    private List<String> banned = List.of();
+    private boolean forced;
+    private final List<Event> history = new ArrayList<>();
 
-  BanRequest withBans(List<String> newBanned, boolean newForced) {
-    return new BanRequest(
-        id,
-        state,
-        imported,
-        sender,
-        senderName,
-        forwardedFrom,
-        sent,
-        messageId,
-        messageSha256,
-        subject,
-        candidates,
-        attention,
-        token,
-        proofs,
-        newBanned,
-        newForced,
-        history);
-  }
+    private Builder() {}
 
-  static <T> List<T> append(List<T> list, T item) {
-    List<T> copy = new ArrayList<>(list);
-    copy.add(item);
-    return copy;
+    private Builder(BanRequest r) {
+      id = r.id;
+      state = r.state;
+      imported = r.imported;
+      sender = r.sender;
+      senderName = r.senderName;
+      forwardedFrom = r.forwardedFrom;
+      sent = r.sent;
+      messageId = r.messageId;
+      messageSha256 = r.messageSha256;
+      subject = r.subject;
+      candidates = r.candidates;
+      attention = r.attention;
+      token = r.token;
+      proofs = r.proofs;
+      banned = r.banned;
+      forced = r.forced;
+      history.addAll(r.history);
+    }
+
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    public Builder state(State state) {
+      this.state = state;
+      return this;
+    }
+
+    public Builder imported(Instant imported) {
+      this.imported = imported;
+      return this;
+    }
+
+    public Builder sender(String sender) {
+      this.sender = sender;
+      return this;
+    }
+
+    public Builder senderName(String senderName) {
+      this.senderName = senderName;
+      return this;
+    }
+
+    public Builder forwardedFrom(String forwardedFrom) {
+      this.forwardedFrom = forwardedFrom;
+      return this;
+    }
+
+    public Builder sent(Instant sent) {
+      this.sent = sent;
+      return this;
+    }
+
+    public Builder messageId(String messageId) {
+      this.messageId = messageId;
+      return this;
+    }
+
+    public Builder messageSha256(String messageSha256) {
+      this.messageSha256 = messageSha256;
+      return this;
+    }
+
+    public Builder subject(String subject) {
+      this.subject = subject;
+      return this;
+    }
+
+    public Builder candidates(List<Candidate> candidates) {
+      this.candidates = candidates;
+      return this;
+    }
+
+    public Builder attention(List<String> attention) {
+      this.attention = attention;
+      return this;
+    }
+
+    public Builder token(String token) {
+      this.token = token;
+      return this;
+    }
+
+    public Builder proofs(List<Proof> proofs) {
+      this.proofs = proofs;
+      return this;
+    }
+
+    public Builder banned(List<String> banned) {
+      this.banned = banned;
+      return this;
+    }
+
+    public Builder forced(boolean forced) {
+      this.forced = forced;
+      return this;
+    }
+
+    /** Replaces the whole history. */
+    public Builder history(List<Event> history) {
+      this.history.clear();
+      this.history.addAll(history);
+      return this;
+    }
+
+    /** Appends one event to the history. */
+    public Builder event(Event event) {
+      history.add(event);
+      return this;
+    }
+
+    public BanRequest build() {
+      return new BanRequest(
+          id,
+          state,
+          imported,
+          sender,
+          senderName,
+          forwardedFrom,
+          sent,
+          messageId,
+          messageSha256,
+          subject,
+          candidates,
+          attention,
+          token,
+          proofs,
+          banned,
+          forced,
+          history);
+    }
   }
 }

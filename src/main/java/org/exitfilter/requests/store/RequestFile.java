@@ -1,7 +1,9 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,20 +14,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.Event;
-import org.exitfilter.requests.BanRequest.FoundIn;
-import org.exitfilter.requests.BanRequest.Method;
-import org.exitfilter.requests.BanRequest.Proof;
-import org.exitfilter.requests.BanRequest.State;
+import org.exitfilter.config.YamlWriter;
+import org.exitfilter.requests.RequestException;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.Event;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.Method;
+import org.exitfilter.requests.store.BanRequest.Proof;
+import org.exitfilter.requests.store.BanRequest.State;
 
 /**
  * The YAML form of a {@link BanRequest}: one small file per request, keys in a fixed order and
- * every text double-quoted, so files diff well in git and read back exactly. Written by hand rather
- * than by a serializer so that the layout never shifts between versions.
+ * every text double-quoted, so files diff well in git and read back exactly. Written with Jackson
+ * through {@link YamlWriter} (the keywords of {@code state}, {@code found-in} and {@code method}
+ * plain); read field by field from Jackson's tree so that every problem of a hand-edited file is
+ * reported at once.
  */
 final class RequestFile {
   private static final YAMLMapper MAPPER = new YAMLMapper();
+
+  private static final String HEADER =
+      "# A ban request for exitfilter. Change it with `exitfilter requests ...`;\n"
+          + "# the history at the end says what happened to it.\n";
+
+  /** The keys whose values are keywords, written without quotes. */
+  private static final Set<String> PLAIN_KEYS = Set.of("state", "found-in", "method");
+
   private static final Set<String> KEYS =
       Set.of(
           "id",
@@ -48,73 +62,52 @@ final class RequestFile {
 
   private RequestFile() {}
 
+  /** The file's text: a comment saying what it is, then the request as YAML. */
   static String write(BanRequest r) {
-    StringBuilder out = new StringBuilder();
-    out.append("# A ban request for exitfilter. Change it with `exitfilter requests ...`;\n");
-    out.append("# the history at the end says what happened to it.\n");
-    out.append("id: ").append(q(r.id())).append('\n');
-    out.append("state: ").append(r.state().key()).append('\n');
-    out.append("imported: ").append(q(r.imported().toString())).append('\n');
-    optional(out, "sender", r.sender());
-    optional(out, "sender-name", r.senderName());
-    optional(out, "forwarded-from", r.forwardedFrom());
-    optional(out, "sent", r.sent() == null ? null : r.sent().toString());
-    optional(out, "message-id", r.messageId());
-    out.append("message-sha256: ").append(q(r.messageSha256())).append('\n');
-    optional(out, "subject", r.subject());
-    out.append("candidates:");
-    if (r.candidates().isEmpty()) {
-      out.append(" []");
-    }
-    out.append('\n');
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("id", r.id());
+    root.put("state", r.state().key());
+    root.put("imported", r.imported().toString());
+    putIfPresent(root, "sender", r.sender());
+    putIfPresent(root, "sender-name", r.senderName());
+    putIfPresent(root, "forwarded-from", r.forwardedFrom());
+    putIfPresent(root, "sent", r.sent() == null ? null : r.sent().toString());
+    putIfPresent(root, "message-id", r.messageId());
+    root.put("message-sha256", r.messageSha256());
+    putIfPresent(root, "subject", r.subject());
+    ArrayNode candidates = root.putArray("candidates");
     for (Candidate c : r.candidates()) {
-      out.append("  - name: ").append(q(c.name())).append('\n');
-      out.append("    found-in: ").append(c.foundIn().key()).append('\n');
+      candidates.addObject().put("name", c.name()).put("found-in", c.foundIn().key());
     }
-    stringList(out, "attention", r.attention());
-    out.append("token: ").append(q(r.token())).append('\n');
-    out.append("proofs:");
-    if (r.proofs().isEmpty()) {
-      out.append(" []");
-    }
-    out.append('\n');
+    r.attention().forEach(root.putArray("attention")::add);
+    root.put("token", r.token());
+    ArrayNode proofs = root.putArray("proofs");
     for (Proof p : r.proofs()) {
-      out.append("  - name: ").append(q(p.name())).append('\n');
-      out.append("    method: ").append(p.method().key()).append('\n');
-      out.append("    checked: ").append(q(p.checked().toString())).append('\n');
-      out.append("    detail: ").append(q(p.detail())).append('\n');
+      proofs
+          .addObject()
+          .put("name", p.name())
+          .put("method", p.method().key())
+          .put("checked", p.checked().toString())
+          .put("detail", p.detail());
     }
-    stringList(out, "banned", r.banned());
+    r.banned().forEach(root.putArray("banned")::add);
     if (r.forced()) {
-      out.append("forced: true\n");
+      root.put("forced", true);
     }
-    out.append("history:\n");
+    ArrayNode history = root.putArray("history");
     for (Event e : r.history()) {
-      out.append("  - at: ").append(q(e.at().toString())).append('\n');
-      out.append("    action: ").append(q(e.action())).append('\n');
-      out.append("    note: ").append(q(e.note())).append('\n');
+      history
+          .addObject()
+          .put("at", e.at().toString())
+          .put("action", e.action())
+          .put("note", e.note());
     }
-    return out.toString();
+    return HEADER + YamlWriter.write(root, PLAIN_KEYS);
   }
 
-  private static String q(String text) {
-    return YamlStrings.quote(text);
-  }
-
-  private static void optional(StringBuilder out, String key, String value) {
+  private static void putIfPresent(ObjectNode node, String key, String value) {
     if (value != null) {
-      out.append(key).append(": ").append(q(value)).append('\n');
-    }
-  }
-
-  private static void stringList(StringBuilder out, String key, List<String> values) {
-    out.append(key).append(':');
-    if (values.isEmpty()) {
-      out.append(" []");
-    }
-    out.append('\n');
-    for (String value : values) {
-      out.append("  - ").append(q(value)).append('\n');
+      node.put(key, value);
     }
   }
 

@@ -1,17 +1,19 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.Event;
-import org.exitfilter.requests.BanRequest.FoundIn;
-import org.exitfilter.requests.BanRequest.Method;
-import org.exitfilter.requests.BanRequest.Proof;
-import org.exitfilter.requests.BanRequest.State;
+import org.exitfilter.requests.RequestException;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.Event;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.Method;
+import org.exitfilter.requests.store.BanRequest.Proof;
+import org.exitfilter.requests.store.BanRequest.State;
 import org.junit.jupiter.api.Test;
 
 /** The YAML file of a request: readable, stable, and read back exactly. */
@@ -107,5 +109,37 @@ class RequestFileTest {
 
     assertThatThrownBy(() -> RequestFile.read(Path.of("requests", "other.yaml"), text))
         .hasMessageContaining("does not match the file name");
+  }
+
+  @Test
+  void aFileWrittenByHandBeforeJacksonWroteThemStillLoads() throws Exception {
+    Path file =
+        Path.of(RequestFileTest.class.getResource("/requests/2026-12-05-abcdef.yaml").toURI());
+
+    BanRequest read = RequestFile.read(file, Files.readString(file));
+
+    assertThat(read.subject()).isEqualTo("Blocage demandé: tab\tand\u2028separator \\ 'q' 😀");
+    assertThat(read.senderName()).isEqualTo("Jürgen \"JM\" Müller");
+    assertThat(read.state()).isEqualTo(State.APPROVED);
+    assertThat(read.candidates())
+        .extracting(Candidate::foundIn)
+        .containsExactly(FoundIn.LINK, FoundIn.OPERATOR);
+    assertThat(read.proofs()).singleElement().extracting(Proof::method).isEqualTo(Method.DNS_TXT);
+    assertThat(read.forced()).isTrue();
+    assertThat(RequestFile.read(file, RequestFile.write(read)))
+        .as("and reads back the same after it is written again")
+        .isEqualTo(read);
+  }
+
+  @Test
+  void aMultiLineNoteWithEveryKindOfLineBreakReadsBackExactly() throws Exception {
+    BanRequest sample = sample("x");
+    String note = "line one\nline two\u0085three\u2028four\r\nfive\n\n  indented \n";
+    BanRequest request = sample.toBuilder().event(new Event(T, "rejected", note)).build();
+
+    String text = RequestFile.write(request);
+
+    assertThat(RequestFile.read(FILE, text)).isEqualTo(request);
+    assertThat(text).as("one value per line still").contains("    note: \"line one\\nline two");
   }
 }

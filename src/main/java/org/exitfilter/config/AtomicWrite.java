@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.config;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -14,7 +14,7 @@ import java.util.Set;
  * which is then renamed over the target. A reader (the proxy's reload, {@code git}) sees the old
  * file or the new one, never half of one.
  */
-final class AtomicWrite {
+public final class AtomicWrite {
   private AtomicWrite() {}
 
   /** A temporary file next to {@code target}, hidden, holding {@code content}. */
@@ -44,7 +44,7 @@ final class AtomicWrite {
   }
 
   /** Stages and commits in one step. */
-  static void replace(Path target, byte[] content) throws IOException {
+  public static void replace(Path target, byte[] content) throws IOException {
     commit(stage(target, content), target);
   }
 

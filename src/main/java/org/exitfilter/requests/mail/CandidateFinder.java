@@ -1,5 +1,6 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.mail;
 
+import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,9 +12,10 @@ import java.util.regex.Pattern;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.HostParser;
 import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.net.IpNetwork;
 import org.exitfilter.net.UrlAuthority;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
 
 /**
  * Finds the names a request mail is about: the hosts of links, then bare names such as {@code
@@ -26,8 +28,14 @@ import org.exitfilter.requests.BanRequest.FoundIn;
  * needs at least two labels and a last label of letters (or an IDN one), and is not one of the
  * common file extensions. Whatever slips through is only a candidate: nothing is banned without the
  * operator naming it or a proof covering it.
+ *
+ * <p>A link to an IPv4 address ({@code http://192.0.2.7/}) names a site too: it becomes a candidate
+ * for a {@code network:} entry of that one address ({@code 192.0.2.7/32}). Left out are lines of
+ * quoted reply text (starting with {@code >}; quoted HTML is left out by {@link HtmlText}), and
+ * names in the operator's own domain: the domain of each {@code To} address and every name under
+ * it.
  */
-final class CandidateFinder {
+public final class CandidateFinder {
   /**
    * More names than this in one mail is a list, not a request; the rest is left to the operator.
    */
@@ -81,25 +89,32 @@ final class CandidateFinder {
   private CandidateFinder() {}
 
   /** The candidates and what deserves the operator's attention. */
-  record Found(List<Candidate> candidates, List<String> attention) {}
+  public record Found(List<Candidate> candidates, List<String> attention) {}
 
-  static Found find(Mail mail) {
+  /**
+   * The sites {@code mail} asks about, in the order they first appear, at most {@link
+   * #MAX_CANDIDATES}; never throws for any mail. This signature is the entry point the fuzz test
+   * drives: keep it stable.
+   */
+  public static Found find(Mail mail) {
     Map<String, FoundIn> names = new LinkedHashMap<>();
     Map<String, FoundIn> addressDomains = new LinkedHashMap<>();
-    for (String text : mail.texts()) {
+    List<String> ownDomains = ownDomains(mail.recipients());
+    for (String mailText : mail.texts()) {
+      String text = withoutQuotedLines(mailText);
       // Links and bare names together, in the order they appear in the text.
       TreeMap<Integer, Map.Entry<String, FoundIn>> found = new TreeMap<>();
       Matcher link = LINK.matcher(text);
       while (link.find()) {
         String name = linkHost(link.group(1));
-        if (name != null) {
+        if (name != null && !isUnder(name, ownDomains)) {
           found.put(link.start(), Map.entry(name, FoundIn.LINK));
         }
       }
       Matcher bare = BARE_NAME.matcher(text);
       while (bare.find()) {
         String name = normalize(bare.group(1));
-        if (name != null && plausibleBareName(name)) {
+        if (name != null && plausibleBareName(name) && !isUnder(name, ownDomains)) {
           found.putIfAbsent(bare.start(), Map.entry(name, FoundIn.TEXT));
         }
       }
@@ -109,7 +124,10 @@ final class CandidateFinder {
       }
       Matcher address = MAIL_ADDRESS.matcher(text);
       while (address.find()) {
-        add(addressDomains, normalize(address.group(1)), FoundIn.MAIL_ADDRESS);
+        String domain = normalize(address.group(1));
+        if (domain != null && !isUnder(domain, ownDomains)) {
+          addressDomains.putIfAbsent(domain, FoundIn.MAIL_ADDRESS);
+        }
       }
     }
     List<String> attention = new ArrayList<>();
@@ -136,22 +154,67 @@ final class CandidateFinder {
     return new Found(candidates, attention);
   }
 
-  private static void add(Map<String, FoundIn> names, String name, FoundIn foundIn) {
-    if (name != null) {
-      names.putIfAbsent(name, foundIn);
-    }
+  /**
+   * The site a link's authority names: its host (userinfo, port and trailing punctuation left out)
+   * as a name, or as a network of one address for an IPv4 address; {@code null} for anything else.
+   */
+  private static String linkHost(String authority) {
+    return site(UrlAuthority.hostText(authority.replaceAll("[.,:!?'\"]+$", "")));
   }
 
-  /** The host of a link's authority: userinfo, port and trailing punctuation left out. */
-  private static String linkHost(String authority) {
-    return normalize(UrlAuthority.hostText(authority.replaceAll("[.,:!?'\"]+$", "")));
+  /** A name as {@link #normalize} gives it, or an IPv4 address as its {@code /32} network. */
+  private static String site(String host) {
+    try {
+      if (HostParser.parse(host) instanceof Host.Ip ip && ip.address() instanceof Inet4Address) {
+        return new IpNetwork(ip.address(), 32).toString();
+      }
+    } catch (InvalidHostException e) {
+      return null;
+    }
+    return normalize(host);
+  }
+
+  /** The text without the lines a reply quotes: those starting with {@code >}. */
+  private static String withoutQuotedLines(String text) {
+    if (text.indexOf('>') < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    for (String line : text.split("\n", -1)) {
+      if (!line.stripLeading().startsWith(">")) {
+        out.append(line).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  /** The domains of the mail's own {@code To} addresses: the operator's. */
+  private static List<String> ownDomains(List<String> recipients) {
+    List<String> domains = new ArrayList<>();
+    for (String address : recipients) {
+      String domain = normalize(address.substring(address.lastIndexOf('@') + 1));
+      if (domain != null && !domains.contains(domain)) {
+        domains.add(domain);
+      }
+    }
+    return domains;
+  }
+
+  /** Whether {@code name} is one of {@code domains} or a name under one. */
+  private static boolean isUnder(String name, List<String> domains) {
+    for (String domain : domains) {
+      if (name.equals(domain) || name.endsWith("." + domain)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
    * The name as the proxy would match it, or {@code null} for IP literals, single labels and
    * anything the proxy would refuse to parse.
    */
-  static String normalize(String raw) {
+  public static String normalize(String raw) {
     try {
       Host host = HostParser.parse(raw);
       if (host instanceof Host.Name name && name.ascii().indexOf('.') > 0) {

@@ -1,7 +1,9 @@
-package org.exitfilter.requests;
+package org.exitfilter.config;
 
 import static java.util.stream.Collectors.toSet;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,18 +11,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.exitfilter.config.Blocklist;
-import org.exitfilter.config.BlocklistLoader;
-import org.exitfilter.config.ConfigException;
-import org.exitfilter.config.Problem;
-import org.exitfilter.config.Rule;
-import org.exitfilter.config.RuleKind;
-import org.exitfilter.config.Source;
 
 /**
  * Changes the blocklist file so that it can never be left invalid: the edited text is written to a
@@ -28,11 +24,68 @@ import org.exitfilter.config.Source;
  * loader), checked to contain exactly the intended change, and only then renamed over the file. The
  * running proxy's reload sees the rename as an ordinary edit.
  */
-final class BlocklistWriter {
+public final class BlocklistWriter {
+  /** The keys of a new entry written without quotes: ISO dates, as operators write them. */
+  private static final Set<String> DATES = Set.of("requested-on", "expires");
+
   private final Path file;
 
-  BlocklistWriter(Path file) {
+  public BlocklistWriter(Path file) {
     this.file = file;
+  }
+
+  /**
+   * A ban as approve writes it: a {@code domain:} entry, or a {@code network:} entry for a site
+   * known by its address.
+   *
+   * @param kind {@link RuleKind#DOMAIN} or {@link RuleKind#NETWORK}
+   * @param value the name, ASCII; or the network in canonical CIDR form
+   * @param reason why; never blank
+   * @param requestedBy the requester's address, or {@code null}
+   * @param requestedOn the day they asked
+   * @param expires the last day it applies, or {@code null}
+   * @param reference the request id
+   */
+  public record NewBan(
+      RuleKind kind,
+      String value,
+      String reason,
+      String requestedBy,
+      LocalDate requestedOn,
+      LocalDate expires,
+      String reference) {
+
+    public NewBan {
+      if (kind != RuleKind.DOMAIN && kind != RuleKind.NETWORK) {
+        throw new IllegalArgumentException("approve writes domain: and network: entries only");
+      }
+    }
+
+    /** A {@code domain:} ban. */
+    public NewBan(
+        String domain,
+        String reason,
+        String requestedBy,
+        LocalDate requestedOn,
+        LocalDate expires,
+        String reference) {
+      this(RuleKind.DOMAIN, domain, reason, requestedBy, requestedOn, expires, reference);
+    }
+
+    /** The entry's lines after its first key, as {@link YamlWriter} writes them. */
+    List<String> fields() {
+      ObjectNode fields = JsonNodeFactory.instance.objectNode();
+      fields.put("reason", reason);
+      if (requestedBy != null) {
+        fields.put("requested-by", requestedBy);
+      }
+      fields.put("requested-on", requestedOn.toString());
+      if (expires != null) {
+        fields.put("expires", expires.toString());
+      }
+      fields.put("reference", reference);
+      return YamlWriter.write(fields, DATES).lines().toList();
+    }
   }
 
   /**
@@ -40,14 +93,14 @@ final class BlocklistWriter {
    *
    * @param file the blocklist file
    * @param line the first line of the last entry added, or 0 for a removal
-   * @param removed the domains removed, for a removal
+   * @param removed the names and networks removed, for a removal
    * @param warnings what the loader warns about the added entries (e.g. a broader ban that already
    *     covers one), as {@code file:line:column: message}
    */
-  record Change(Path file, int line, List<String> removed, List<String> warnings) {}
+  public record Change(Path file, int line, List<String> removed, List<String> warnings) {}
 
   /** The blocklist as it is now, validated: changes are made only to a valid list. */
-  Blocklist current() throws ConfigException, IOException {
+  public Blocklist current() throws ConfigException, IOException {
     return BlocklistLoader.load(file);
   }
 
@@ -55,22 +108,18 @@ final class BlocklistWriter {
    * Appends bans, in order, in one validated write.
    *
    * @throws ConfigException when the blocklist is invalid now
-   * @throws RequestException when the change cannot be made cleanly; nothing was written
+   * @throws BlocklistEditException when the change cannot be made cleanly; nothing was written
    */
-  Change add(List<BlocklistEdit.NewBan> bans)
-      throws IOException, ConfigException, RequestException {
+  public Change add(List<NewBan> bans) throws IOException, ConfigException, BlocklistEditException {
     Path target = file.toRealPath();
     byte[] before = Files.readAllBytes(target);
     Blocklist old = BlocklistLoader.load(target);
     String edited = decode(before);
-    for (BlocklistEdit.NewBan ban : bans) {
+    for (NewBan ban : bans) {
       edited = BlocklistEdit.add(edited, ban);
     }
     Predicate<Rule> added =
-        r ->
-            r.kind() == RuleKind.DOMAIN
-                && ban(bans, r) != null
-                && ban(bans, r).reference().equals(r.reference());
+        r -> ban(bans, r) != null && ban(bans, r).reference().equals(r.reference());
     Blocklist result =
         write(
             target,
@@ -91,9 +140,9 @@ final class BlocklistWriter {
     return new Change(file, line, List.of(), warnings);
   }
 
-  private static BlocklistEdit.NewBan ban(List<BlocklistEdit.NewBan> bans, Rule rule) {
-    for (BlocklistEdit.NewBan ban : bans) {
-      if (ban.domain().equals(rule.value())) {
+  private static NewBan ban(List<NewBan> bans, Rule rule) {
+    for (NewBan ban : bans) {
+      if (ban.kind() == rule.kind() && ban.value().equals(rule.value())) {
         return ban;
       }
     }
@@ -101,24 +150,25 @@ final class BlocklistWriter {
   }
 
   /**
-   * Removes the bans on {@code domains} that carry {@code reference}.
+   * Removes the {@code domain:} and {@code network:} bans on {@code values} (names, or networks in
+   * CIDR form) that carry {@code reference}.
    *
    * @throws ConfigException when the blocklist is invalid now
-   * @throws RequestException when the change cannot be made cleanly; nothing was written
+   * @throws BlocklistEditException when the change cannot be made cleanly; nothing was written
    */
-  Change remove(Set<String> domains, String reference)
-      throws IOException, ConfigException, RequestException {
+  public Change remove(Set<String> values, String reference)
+      throws IOException, ConfigException, BlocklistEditException {
     Path target = file.toRealPath();
     byte[] before = Files.readAllBytes(target);
     Blocklist old = BlocklistLoader.load(target);
-    BlocklistEdit.Removal removal = BlocklistEdit.remove(decode(before), domains, reference);
+    BlocklistEdit.Removal removal = BlocklistEdit.remove(decode(before), values, reference);
     if (removal.removed().isEmpty()) {
       return new Change(file, 0, List.of(), List.of());
     }
     Predicate<Rule> gone =
         r ->
-            r.kind() == RuleKind.DOMAIN
-                && domains.contains(r.value())
+            (r.kind() == RuleKind.DOMAIN || r.kind() == RuleKind.NETWORK)
+                && values.contains(r.value())
                 && reference.equals(r.reference());
     int count = removal.removed().size();
     write(
@@ -132,7 +182,7 @@ final class BlocklistWriter {
   }
 
   private Blocklist write(Path target, byte[] before, String edited, Predicate<Blocklist> intended)
-      throws IOException, RequestException {
+      throws IOException, BlocklistEditException {
     Path staged = AtomicWrite.stage(target, edited.getBytes(StandardCharsets.UTF_8));
     try {
       Blocklist result;
@@ -146,8 +196,7 @@ final class BlocklistWriter {
         throw BlocklistText.layoutProblem("the edit would change more than the one entry");
       }
       if (!Arrays.equals(before, Files.readAllBytes(target))) {
-        throw new RequestException(
-            RequestException.Kind.BLOCKLIST_LAYOUT,
+        throw new BlocklistEditException(
             file + " changed while it was being edited; nothing was written, try again");
       }
       AtomicWrite.commit(staged, target);
@@ -181,7 +230,7 @@ final class BlocklistWriter {
     return new Problem(new Source(named, where.line(), where.column()), p.message());
   }
 
-  private String decode(byte[] bytes) throws RequestException {
+  private String decode(byte[] bytes) throws BlocklistEditException {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()

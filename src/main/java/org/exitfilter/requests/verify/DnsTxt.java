@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.verify;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;

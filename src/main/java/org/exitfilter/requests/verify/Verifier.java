@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.verify;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,11 +12,13 @@ import java.util.Locale;
 import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ProxyConfig;
+import org.exitfilter.config.RuleKind;
 import org.exitfilter.match.Matcher;
-import org.exitfilter.requests.BanRequest.Candidate;
-import org.exitfilter.requests.BanRequest.FoundIn;
-import org.exitfilter.requests.BanRequest.Method;
-import org.exitfilter.requests.BanRequests.Check;
+import org.exitfilter.requests.mail.CandidateFinder;
+import org.exitfilter.requests.store.BanRequest;
+import org.exitfilter.requests.store.BanRequest.Candidate;
+import org.exitfilter.requests.store.BanRequest.FoundIn;
+import org.exitfilter.requests.store.BanRequest.Method;
 
 /**
  * Checks the three ways an owner can prove control of a name: a TXT record {@code
@@ -26,9 +28,9 @@ import org.exitfilter.requests.BanRequests.Check;
  *
  * <p>The verification proxy is started on the first HTTP check and stopped on {@link #close()}.
  */
-final class Verifier implements AutoCloseable {
-  static final String DNS_PREFIX = "_exitfilter-ban.";
-  static final String WELL_KNOWN_PATH = "/.well-known/exitfilter-ban.txt";
+public final class Verifier implements AutoCloseable {
+  public static final String DNS_PREFIX = "_exitfilter-ban.";
+  public static final String WELL_KNOWN_PATH = "/.well-known/exitfilter-ban.txt";
 
   /** Redirects followed, and only to the same name (http to https, another path). */
   private static final int MAX_REDIRECTS = 3;
@@ -43,7 +45,7 @@ final class Verifier implements AutoCloseable {
    * @param httpPort the port of the proof URL: 80, except in tests, whose origins listen on
    *     ephemeral ports
    */
-  Verifier(ProxyConfig config, int httpPort, Clock clock) {
+  public Verifier(ProxyConfig config, int httpPort, Clock clock) {
     this.config = config;
     this.dns = new DnsTxt(config.resolver());
     this.httpPort = httpPort;
@@ -51,11 +53,26 @@ final class Verifier implements AutoCloseable {
   }
 
   /** Every check of one candidate, sender first (it costs nothing), then DNS, then HTTP. */
-  List<Check> check(BanRequest request, Candidate candidate) throws IOException, ConfigException {
+  public List<Check> check(BanRequest request, Candidate candidate)
+      throws IOException, ConfigException {
     List<Check> checks = new ArrayList<>();
-    checks.add(sender(request, candidate));
-    checks.add(dns(request, candidate.name()));
-    checks.add(http(request, candidate.name()));
+    if (candidate.kind() == RuleKind.NETWORK) {
+      // An address has no DNS name to hold a record and no mail domain; the web file proves it.
+      String name = candidate.name();
+      checks.add(
+          new Check(
+              name,
+              Method.SENDER_ADDRESS,
+              false,
+              "a sender address cannot vouch for an IP address"));
+      checks.add(
+          new Check(
+              name, Method.DNS_TXT, false, "an IP address has no name for a TXT record to prove"));
+    } else {
+      checks.add(sender(request, candidate));
+      checks.add(dns(request, candidate.name()));
+    }
+    checks.add(http(request, candidate));
     return checks;
   }
 
@@ -112,28 +129,31 @@ final class Verifier implements AutoCloseable {
         name, method, false, "DNS lookup failed: " + ((DnsTxt.Answer.Failed) answer).why());
   }
 
-  private Check http(BanRequest request, String name) throws IOException, ConfigException {
+  private Check http(BanRequest request, Candidate candidate) throws IOException, ConfigException {
+    String name = candidate.name();
+    String host = candidate.host();
     Method method = Method.HTTP_FILE;
     URI uri =
-        URI.create("http://" + name + (httpPort == 80 ? "" : ":" + httpPort) + WELL_KNOWN_PATH);
+        URI.create("http://" + host + (httpPort == 80 ? "" : ":" + httpPort) + WELL_KNOWN_PATH);
     ProxiedFetch proxy = fetch();
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       ProxiedFetch.Response response = proxy.get(uri);
       if (response.failure() != null) {
         return new Check(name, method, false, uri + ": " + response.failure());
       }
-      if (response.proxyStatus() != null && response.status() >= 400) {
-        return new Check(name, method, false, uri + ": " + refusal(response));
+      String refused = proxyRefusal(response);
+      if (refused != null) {
+        return new Check(name, method, false, uri + ": " + refused);
       }
       int status = response.status();
       if (status >= 300 && status < 400 && response.location() != null) {
-        URI next = sameNameRedirect(uri, response.location(), name);
+        URI next = sameHostRedirect(uri, response.location(), host);
         if (next == null) {
           return new Check(
               name,
               method,
               false,
-              uri + ": redirects to another site; the file must be on " + name);
+              uri + ": redirects to another site; the file must be on " + host);
         }
         uri = next;
         continue;
@@ -149,8 +169,21 @@ final class Verifier implements AutoCloseable {
     return new Check(name, method, false, uri + ": too many redirects");
   }
 
-  /** The proxy's reason for refusing the fetch, in the operator's words. */
-  private String refusal(ProxiedFetch.Response response) {
+  /**
+   * What the proxy decided about one fetch: {@code null} when it let the request through (whatever
+   * the origin answered then), else why it refused or could not fetch, in the operator's words.
+   *
+   * <p><b>POLICY SWITCH (issue 10):</b> this is the one place where verification learns the proxy's
+   * decision, and the only reader of {@code Proxy-Status}. Today it recovers the reason by matching
+   * that header in the answer of the loopback proxy that {@link ProxiedFetch} starts. When the
+   * Netty-free destination policy is merged, ask the policy for the URL's host and port instead
+   * (before the fetch) and map its sealed decision to these same texts; the callers stay as they
+   * are.
+   */
+  private static String proxyRefusal(ProxiedFetch.Response response) {
+    if (response.proxyStatus() == null || response.status() < 400) {
+      return null;
+    }
     String status = response.proxyStatus().toLowerCase(Locale.ROOT);
     if (status.contains("error=http_request_denied")) {
       return "refused: the name or its address is on the blocklist";
@@ -169,13 +202,17 @@ final class Verifier implements AutoCloseable {
         + ")";
   }
 
-  /** The redirect target if it stays on {@code name} over http or https, else {@code null}. */
-  private static URI sameNameRedirect(URI from, String location, String name) {
+  /**
+   * The redirect target if it stays on {@code host} (a name, or an IPv4 address) over http or
+   * https, else {@code null}.
+   */
+  private static URI sameHostRedirect(URI from, String location, String host) {
     try {
       URI next = from.resolve(new URI(location));
       String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
-      String host = next.getHost() == null ? null : CandidateFinder.normalize(next.getHost());
-      return (scheme.equals("http") || scheme.equals("https")) && name.equals(host) ? next : null;
+      String to = next.getHost() == null ? null : CandidateFinder.normalize(next.getHost());
+      boolean same = host.equals(to) || host.equals(next.getHost());
+      return (scheme.equals("http") || scheme.equals("https")) && same ? next : null;
     } catch (URISyntaxException | IllegalArgumentException e) {
       return null;
     }

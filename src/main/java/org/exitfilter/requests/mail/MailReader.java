@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.mail;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,6 +17,7 @@ import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.Multipart;
 import org.apache.james.mime4j.dom.TextBody;
+import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.dom.address.MailboxList;
 import org.apache.james.mime4j.field.LenientFieldParser;
@@ -35,7 +36,7 @@ import org.apache.james.mime4j.stream.MimeConfig;
  * attached files are not read at all, since a log or a list attached to a mail names many sites
  * nobody asked to ban.
  */
-final class MailReader {
+public final class MailReader {
   /** Bigger files are not ban requests; the limit keeps a stray mbox from filling the memory. */
   static final int MAX_MAIL_BYTES = 25 * 1024 * 1024;
 
@@ -55,7 +56,7 @@ final class MailReader {
    *
    * @throws IOException when the bytes are not a mail mime4j can make sense of at all
    */
-  static Mail read(byte[] bytes) throws IOException {
+  public static Mail read(byte[] bytes) throws IOException {
     if (bytes.length > MAX_MAIL_BYTES) {
       throw new IOException("larger than " + MAX_MAIL_BYTES / (1024 * 1024) + " MiB");
     }
@@ -91,7 +92,8 @@ final class MailReader {
           subject,
           reader.forwardedFrom,
           reader.texts,
-          sha256(bytes));
+          sha256(bytes),
+          addresses(message.getTo()));
     } finally {
       message.dispose();
     }
@@ -166,6 +168,20 @@ final class MailReader {
       }
     }
     return out.toString();
+  }
+
+  /** The addresses of a {@code To} field, groups flattened; unreadable entries left out. */
+  private static List<String> addresses(AddressList list) {
+    List<String> out = new ArrayList<>();
+    if (list != null) {
+      for (Mailbox mailbox : list.flatten()) {
+        String address = Untrusted.oneLine(mailbox.getAddress());
+        if (address != null) {
+          out.add(address);
+        }
+      }
+    }
+    return out;
   }
 
   private static Mailbox first(MailboxList list) {

@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.mail;
 
 /**
  * Makes text from a mail safe to keep and print: a subject or a display name is whatever the sender

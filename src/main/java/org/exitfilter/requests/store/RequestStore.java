@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +11,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.exitfilter.config.AtomicWrite;
+import org.exitfilter.requests.RequestException;
 
 /**
  * The {@code requests/} folder: one {@code ID.yaml} per request, each written atomically. Reading
  * checks every file and reports every problem of every file at once.
  */
-final class RequestStore {
+public final class RequestStore {
   /**
    * What an id may look like: also what keeps an id given on the command line inside the folder.
    */
@@ -24,16 +26,16 @@ final class RequestStore {
 
   private final Path folder;
 
-  RequestStore(Path folder) {
+  public RequestStore(Path folder) {
     this.folder = folder;
   }
 
-  Path folder() {
+  public Path folder() {
     return folder;
   }
 
   /** Every request, sorted by id (so by import day). */
-  List<BanRequest> all() throws IOException, RequestException {
+  public List<BanRequest> all() throws IOException, RequestException {
     if (!Files.isDirectory(folder)) {
       return List.of();
     }
@@ -66,7 +68,7 @@ final class RequestStore {
    *
    * @throws RequestException {@link RequestException.Kind#UNKNOWN_REQUEST} when there is none
    */
-  BanRequest get(String id) throws IOException, RequestException {
+  public BanRequest get(String id) throws IOException, RequestException {
     if (!ID.matcher(id).matches()) {
       throw new RequestException(
           RequestException.Kind.UNKNOWN_REQUEST, "'" + id + "' is not a request id");
@@ -81,14 +83,14 @@ final class RequestStore {
     }
   }
 
-  void save(BanRequest request) throws IOException {
+  public void save(BanRequest request) throws IOException {
     Files.createDirectories(folder);
     AtomicWrite.replace(
         file(request.id()), RequestFile.write(request).getBytes(StandardCharsets.UTF_8));
   }
 
   /** A new id for a request imported on {@code day}, not used by any file yet. */
-  String newId(LocalDate day) {
+  public String newId(LocalDate day) {
     while (true) {
       String id = day + "-" + Tokens.idSuffix();
       if (!Files.exists(file(id))) {

@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,10 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Set;
-import org.exitfilter.config.Blocklist;
-import org.exitfilter.config.BlocklistLoader;
-import org.exitfilter.config.Rule;
-import org.exitfilter.config.RuleKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BlocklistEditTest {
   @TempDir Path dir;
 
-  static final BlocklistEdit.NewBan BAN =
-      new BlocklistEdit.NewBan(
+  static final BlocklistWriter.NewBan BAN =
+      new BlocklistWriter.NewBan(
           "forum.example.org",
           "Owner asked: \"no anonymous posts\"",
           "webmaster@forum.example.org",
@@ -203,16 +199,27 @@ class BlocklistEditTest {
   }
 
   @Test
+  void aBlockScalarWhoseLastLineLooksLikeACommentGoesWithItsEntry() throws Exception {
+    String original =
+        "bans:\n  - domain: a.example\n"
+            + "  - domain: forum.example.org\n    reference: \"r1\"\n"
+            + "    reason: |\n      asked\n      # by phone\n";
+
+    assertThat(BlocklistEdit.remove(original, Set.of("forum.example.org"), "r1").text())
+        .isEqualTo("bans:\n  - domain: a.example\n");
+  }
+
+  @Test
   void aFlowStyleListWithEntriesIsRefusedRatherThanRewritten() {
     assertThatThrownBy(() -> BlocklistEdit.add("bans: [{domain: a.example}]\n", BAN))
-        .isInstanceOf(RequestException.class)
+        .isInstanceOf(BlocklistEditException.class)
         .hasMessageContaining("flow style");
   }
 
   @Test
   void yamlThatDoesNotParseIsRefused() {
     assertThatThrownBy(() -> BlocklistEdit.add("bans:\n  - domain: [unclosed\n", BAN))
-        .isInstanceOf(RequestException.class)
+        .isInstanceOf(BlocklistEditException.class)
         .hasMessageContaining("not valid YAML");
   }
 }

@@ -1,9 +1,9 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.store;
 
 import java.security.SecureRandom;
 
 /** Random, unguessable strings: proof tokens and the random part of request ids. */
-final class Tokens {
+public final class Tokens {
   /** RFC 4648 base32 in lower case: no characters that need quoting in DNS, URLs or YAML. */
   private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
@@ -12,7 +12,7 @@ final class Tokens {
   private Tokens() {}
 
   /** A proof token: 128 random bits as 26 base32 characters (the last holds 3 bits). */
-  static String token() {
+  public static String token() {
     return "exitfilter-" + base32(128);
   }
 

@@ -1,13 +1,16 @@
-package org.exitfilter.requests;
+package org.exitfilter.config;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.exitfilter.requests.BlocklistText.Bans;
-import org.exitfilter.requests.BlocklistText.Item;
+import org.exitfilter.config.BlocklistText.Bans;
+import org.exitfilter.config.BlocklistText.Item;
+import org.exitfilter.net.Host;
+import org.exitfilter.net.HostParser;
+import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.net.IpNetwork;
 
 /**
  * Adds a ban to, or removes one from, the text of a blocklist by inserting or deleting the lines of
@@ -24,47 +27,13 @@ final class BlocklistEdit {
   private BlocklistEdit() {}
 
   /**
-   * A ban as approve writes it.
-   *
-   * @param domain the name, ASCII
-   * @param reason why; never blank
-   * @param requestedBy the requester's address, or {@code null}
-   * @param requestedOn the day they asked
-   * @param expires the last day it applies, or {@code null}
-   * @param reference the request id
-   */
-  record NewBan(
-      String domain,
-      String reason,
-      String requestedBy,
-      LocalDate requestedOn,
-      LocalDate expires,
-      String reference) {
-
-    /** The entry's lines after its first key, each as {@code key: value}. */
-    List<String> fields() {
-      List<String> fields = new ArrayList<>();
-      fields.add("reason: " + YamlStrings.quote(reason));
-      if (requestedBy != null) {
-        fields.add("requested-by: " + YamlStrings.quote(requestedBy));
-      }
-      fields.add("requested-on: " + requestedOn);
-      if (expires != null) {
-        fields.add("expires: " + expires);
-      }
-      fields.add("reference: " + YamlStrings.quote(reference));
-      return fields;
-    }
-  }
-
-  /**
    * The text with {@code ban} appended as the last entry under {@code bans:}, indented like the
    * entries before it (and after a blank line if they are separated by one).
    *
-   * @throws RequestException when {@code bans:} is written in a way an entry cannot be appended to
-   *     without rewriting it
+   * @throws BlocklistEditException when {@code bans:} is written in a way an entry cannot be
+   *     appended to without rewriting it
    */
-  static String add(String text, NewBan ban) throws RequestException {
+  static String add(String text, BlocklistWriter.NewBan ban) throws BlocklistEditException {
     BlocklistText layout = BlocklistText.of(text);
     if (!layout.rootIsBlockMapping) {
       throw BlocklistText.layoutProblem("the file is not a mapping written one key per line");
@@ -97,12 +66,12 @@ final class BlocklistEdit {
   record Removal(String text, List<String> removed) {}
 
   /**
-   * The text without the entries under {@code bans:} whose {@code domain:} is one of {@code
-   * domains} and whose {@code reference:} is {@code reference}. Comments above or between entries
-   * stay; a blank line that separated the entry from the one before goes with it.
+   * The text without the entries under {@code bans:} whose {@code domain:} or {@code network:} is
+   * one of {@code values} and whose {@code reference:} is {@code reference}. Comments above or
+   * between entries stay; a blank line that separated the entry from the one before goes with it.
    */
-  static Removal remove(String text, Set<String> domains, String reference)
-      throws RequestException {
+  static Removal remove(String text, Set<String> values, String reference)
+      throws BlocklistEditException {
     BlocklistText layout = BlocklistText.of(text);
     List<String> removed = new ArrayList<>();
     if (layout.bans != Bans.BLOCK) {
@@ -112,11 +81,10 @@ final class BlocklistEdit {
     List<Integer> doomed = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
-      String domain = item.scalars().get("domain");
-      String normalized = domain == null ? null : CandidateFinder.normalize(domain);
+      String normalized = value(item);
       if (reference.equals(item.scalars().get("reference"))
           && normalized != null
-          && domains.contains(normalized)) {
+          && values.contains(normalized)) {
         doomed.add(i);
         removed.add(normalized);
       }
@@ -149,7 +117,7 @@ final class BlocklistEdit {
     return new Removal(layout.text(), removed);
   }
 
-  private static void appendToBlock(BlocklistText layout, NewBan ban) {
+  private static void appendToBlock(BlocklistText layout, BlocklistWriter.NewBan ban) {
     List<Item> items = layout.items;
     Item first = items.get(0);
     Item last = items.get(items.size() - 1);
@@ -162,7 +130,7 @@ final class BlocklistEdit {
     insertAfter(layout, last.endLine(), entry(ban, dashColumn, keyColumn), blankLine);
   }
 
-  private static void appendSection(BlocklistText layout, NewBan ban) {
+  private static void appendSection(BlocklistText layout, BlocklistWriter.NewBan ban) {
     int last = layout.lines.size() - 1;
     List<String> section = new ArrayList<>();
     section.add("bans:");
@@ -218,7 +186,7 @@ final class BlocklistEdit {
     }
   }
 
-  private static void requireNothingAfterKey(BlocklistText layout) throws RequestException {
+  private static void requireNothingAfterKey(BlocklistText layout) throws BlocklistEditException {
     String keyLine = layout.lines.get(layout.bansKeyLine);
     Matcher key = BANS_KEY.matcher(keyLine);
     String rest = key.find() ? keyLine.substring(key.end()).strip() : "?";
@@ -228,7 +196,7 @@ final class BlocklistEdit {
   }
 
   /** "bans: []" becomes "bans:", with anything after the brackets (a comment) kept. */
-  private static void removeEmptyBrackets(BlocklistText layout) throws RequestException {
+  private static void removeEmptyBrackets(BlocklistText layout) throws BlocklistEditException {
     int line = layout.openBracketLine;
     if (line != layout.bansKeyLine
         || layout.closeBracketLine != line
@@ -245,17 +213,35 @@ final class BlocklistEdit {
         line, text.substring(0, start) + text.substring(layout.closeBracketColumn + 1));
   }
 
-  private static List<String> entry(NewBan ban, int dashColumn, int keyColumn) {
+  private static List<String> entry(BlocklistWriter.NewBan ban, int dashColumn, int keyColumn) {
     List<String> lines = new ArrayList<>();
     lines.add(
         " ".repeat(dashColumn)
             + "-"
             + " ".repeat(keyColumn - dashColumn - 1)
-            + "domain: "
-            + ban.domain());
+            + ban.kind().key()
+            + ": "
+            + ban.value());
     for (String field : ban.fields()) {
       lines.add(" ".repeat(keyColumn) + field);
     }
     return lines;
+  }
+
+  /**
+   * The entry's {@code domain:} as the loader reads it (the ASCII name), or its {@code network:}
+   * (the canonical CIDR text); {@code null} for other entries and values the loader would refuse.
+   */
+  private static String value(Item item) {
+    String domain = item.scalars().get("domain");
+    String network = item.scalars().get("network");
+    try {
+      if (domain != null) {
+        return HostParser.parse(domain) instanceof Host.Name name ? name.ascii() : null;
+      }
+      return network == null ? null : IpNetwork.parse(network).toString();
+    } catch (InvalidHostException | IllegalArgumentException e) {
+      return null;
+    }
   }
 }

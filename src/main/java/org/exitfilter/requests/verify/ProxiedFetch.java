@@ -1,4 +1,4 @@
-package org.exitfilter.requests;
+package org.exitfilter.requests.verify;
 
 import java.io.IOException;
 import java.io.InputStream;
