@@ -1,0 +1,75 @@
+package org.exitfilter.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import org.exitfilter.match.Matcher;
+import org.exitfilter.match.Verdict;
+import org.exitfilter.net.HostAndPort;
+
+/**
+ * The one place a client connection asks whether a destination may be reached and gets a channel to
+ * it: the name before any lookup, a kept connection's address again on the current snapshot, and
+ * the dial (resolve, check the addresses, connect). Every call into {@link DestinationGuard} and
+ * {@link UpstreamDialer} from the request path is here. Every failure is a {@link ProxyException}
+ * naming the one {@link ProxyError} the client will see.
+ */
+final class DestinationAccess {
+  private final DestinationGuard guard;
+  private final UpstreamDialer dialer;
+
+  DestinationAccess(ServerContext context) {
+    this.guard = context.guard();
+    this.dialer = new UpstreamDialer(context);
+  }
+
+  /**
+   * The blocklist's verdict on the destination's name, before any DNS.
+   *
+   * @throws ProxyException {@link ProxyError#BLOCKED} with the deciding rule
+   */
+  Verdict checkName(Matcher matcher, HostAndPort destination) throws ProxyException {
+    return guard.checkName(matcher, destination.host(), destination.port());
+  }
+
+  /**
+   * Judges a kept connection's address again, on this request's snapshot: the list may have banned
+   * it since the connection was opened.
+   */
+  void recheck(Matcher matcher, Verdict nameVerdict, UpstreamConnection kept)
+      throws ProxyException {
+    guard.choose(matcher, nameVerdict, kept.address(), kept.destination().port());
+  }
+
+  /**
+   * Resolves, checks and connects on {@code loop}. The future fails only with a {@link
+   * ProxyException}.
+   */
+  Future<Channel> dial(
+      EventLoop loop,
+      HostAndPort destination,
+      Matcher matcher,
+      Verdict nameVerdict,
+      ChannelInitializer<Channel> pipeline) {
+    Promise<Channel> promise = loop.newPromise();
+    dialer
+        .dial(loop, destination, matcher, nameVerdict, pipeline)
+        .addListener(
+            (Future<Channel> dialled) -> {
+              if (dialled.isSuccess()) {
+                if (!promise.trySuccess(dialled.getNow())) {
+                  dialled.getNow().close();
+                }
+              } else {
+                promise.tryFailure(
+                    dialled.cause() instanceof ProxyException e
+                        ? e
+                        : new ProxyException(
+                            ProxyError.DESTINATION_UNAVAILABLE, "origin unreachable"));
+              }
+            });
+    return promise;
+  }
+}
