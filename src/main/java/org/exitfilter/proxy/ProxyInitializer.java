@@ -65,9 +65,9 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
 
   /**
    * The HTTP handlers and the frontend, which is handed the two of them it talks to: it never looks
-   * a sibling up by name.
+   * a sibling up by name. Package-private for the frontend's {@code EmbeddedChannel} tests.
    */
-  private static void addHttpServer(ChannelPipeline pipeline, ServerContext context) {
+  static void addHttpServer(ChannelPipeline pipeline, ServerContext context) {
     Limits limits = context.limits();
     RequestHeadDeadline headDeadline = new RequestHeadDeadline(limits.headerTimeout().toNanos());
     ClientResponseEncoder encoder = new ClientResponseEncoder();
