@@ -270,8 +270,9 @@ final class HttpExchange {
 
   /** Ends the exchange before any response reached the client: the client gets an error. */
   private void fail(ProxyError error, String details) {
+    outcome.failed(error, null);
     end(false);
-    connection.fail(new ProxyException(error, details));
+    connection.closeWithError(new ProxyException(error, details));
   }
 
   /** The client connection ended: nothing more to relay. */

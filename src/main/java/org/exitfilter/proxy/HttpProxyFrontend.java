@@ -424,8 +424,13 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   /** Answers with an error and closes the connection; the request counts as the error says. */
-  void fail(ProxyException e) {
+  private void fail(ProxyException e) {
     outcome.failed(e.error, e.rule);
+    closeWithError(e);
+  }
+
+  /** Answers with an error and closes the connection; whoever calls this counted the request. */
+  void closeWithError(ProxyException e) {
     state = State.DONE;
     exchange = null;
     responseDeadline.clear();

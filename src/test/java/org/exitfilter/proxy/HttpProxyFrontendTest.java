@@ -1,19 +1,8 @@
 package org.exitfilter.proxy;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.exitfilter.config.Limits;
-import org.exitfilter.config.Rule;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.proxy.ProxyObserver.Outcome;
 import org.exitfilter.testing.Blocklists;
@@ -34,48 +23,16 @@ class HttpProxyFrontendTest {
             - domain: blocked.test
           """);
 
-  private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-  private DestinationResolver resolver;
-  private EmbeddedChannel channel;
+  private EmbeddedFrontend proxy;
 
   @BeforeEach
   void start() throws Exception {
-    Transport transport = Transport.best();
-    // Never asked: every request here is answered before a lookup. Points at loopback regardless.
-    resolver = new DestinationResolver(transport, new InetSocketAddress("127.0.0.1", 9), 1000);
-    ProxyObserver observer =
-        new ProxyObserver() {
-          @Override
-          public void outcome(Outcome outcome, Rule rule) {
-            outcomes.add(outcome);
-          }
-        };
-    ServerContext context =
-        new ServerContext(
-            Limits.DEFAULTS,
-            Set.of(443),
-            () -> MATCHER,
-            new DestinationGuard(false),
-            resolver,
-            BlockPage.builtIn(),
-            transport,
-            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
-            new RequestChecks(Limits.DEFAULTS.maxHeaderCount()),
-            observer);
-    channel = new EmbeddedChannel(false, false);
-    // As on a real client connection: reads happen only when the frontend asks.
-    channel.config().setAutoRead(false);
-    ProxyInitializer.addHttpServer(channel.pipeline(), context);
-    channel.register();
+    proxy = new EmbeddedFrontend(MATCHER);
   }
 
   @AfterEach
   void stop() {
-    try {
-      channel.finishAndReleaseAll();
-    } finally {
-      resolver.close();
-    }
+    proxy.close();
   }
 
   @Test
@@ -84,8 +41,8 @@ class HttpProxyFrontendTest {
 
     assertThat(response).startsWith("HTTP/1.1 200 ");
     assertThat(response).contains("This is an exit of an anonymization network");
-    assertThat(channel.isActive()).isTrue();
-    assertThat(outcomes).containsExactly(Outcome.INFO_PAGE);
+    assertThat(proxy.channel.isActive()).isTrue();
+    assertThat(proxy.outcomes).containsExactly(Outcome.INFO_PAGE);
   }
 
   @Test
@@ -105,11 +62,11 @@ class HttpProxyFrontendTest {
 
     assertThat(blocked).startsWith("HTTP/1.1 403 ");
     assertThat(blocked).contains("proxy-status: exitfilter; error=http_request_denied");
-    assertThat(channel.isActive()).as("a block page keeps the connection").isTrue();
+    assertThat(proxy.channel.isActive()).as("a block page keeps the connection").isTrue();
 
     String next = exchange("GET / HTTP/1.1\r\nHost: exit.example\r\n\r\n");
     assertThat(next).as("the next request was read and answered").startsWith("HTTP/1.1 200 ");
-    assertThat(outcomes).containsExactly(Outcome.BLOCKED, Outcome.INFO_PAGE);
+    assertThat(proxy.outcomes).containsExactly(Outcome.BLOCKED, Outcome.INFO_PAGE);
   }
 
   @Test
@@ -118,8 +75,8 @@ class HttpProxyFrontendTest {
 
     assertThat(response).startsWith("HTTP/1.1 403 ");
     assertThat(response).contains("error=http_request_denied");
-    assertThat(channel.isActive()).isFalse();
-    assertThat(outcomes).containsExactly(Outcome.PROHIBITED);
+    assertThat(proxy.channel.isActive()).isFalse();
+    assertThat(proxy.outcomes).containsExactly(Outcome.PROHIBITED);
   }
 
   @Test
@@ -129,8 +86,8 @@ class HttpProxyFrontendTest {
 
     assertThat(response).startsWith("HTTP/1.1 403 ");
     assertThat(response).containsIgnoringCase("connection: close");
-    assertThat(channel.isActive()).isFalse();
-    assertThat(outcomes).as("counted once, as blocked").containsExactly(Outcome.BLOCKED);
+    assertThat(proxy.channel.isActive()).isFalse();
+    assertThat(proxy.outcomes).as("counted once, as blocked").containsExactly(Outcome.BLOCKED);
   }
 
   @Test
@@ -139,20 +96,11 @@ class HttpProxyFrontendTest {
         exchange("GET http://allowed.test/ HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n");
 
     assertThat(response).startsWith("HTTP/1.1 400 ");
-    assertThat(channel.isActive()).isFalse();
-    assertThat(outcomes).containsExactly(Outcome.BAD_REQUEST);
+    assertThat(proxy.channel.isActive()).isFalse();
+    assertThat(proxy.outcomes).containsExactly(Outcome.BAD_REQUEST);
   }
 
-  /** Sends {@code request} and returns everything the proxy wrote back, as text. */
   private String exchange(String request) {
-    channel.writeInbound(Unpooled.copiedBuffer(request, ISO_8859_1));
-    channel.runPendingTasks();
-    StringBuilder out = new StringBuilder();
-    for (Object written; (written = channel.readOutbound()) != null; ) {
-      ByteBuf bytes = (ByteBuf) written;
-      out.append(bytes.toString(ISO_8859_1));
-      bytes.release();
-    }
-    return out.toString();
+    return proxy.send(request);
   }
 }
