@@ -2,9 +2,7 @@ package org.exitfilter.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
 import org.exitfilter.net.HostAndPort;
@@ -43,33 +41,47 @@ final class DestinationAccess {
     guard.choose(matcher, nameVerdict, kept.address(), kept.destination().port());
   }
 
+  /** Told the connected upstream channel. */
+  interface Connected {
+    void accept(Channel channel);
+  }
+
+  /** Told why the destination cannot be reached. */
+  interface Refused {
+    void accept(ProxyException e);
+  }
+
   /**
-   * Resolves, checks and connects on {@code loop}. The future fails only with a {@link
-   * ProxyException}.
+   * Resolves, checks and connects on {@code client}'s event loop. Exactly one callback runs, on
+   * that loop; once the client has gone, a connected channel is closed and {@code refused} is told.
    */
-  Future<Channel> dial(
-      EventLoop loop,
+  void dial(
+      Channel client,
       HostAndPort destination,
       Matcher matcher,
       Verdict nameVerdict,
-      ChannelInitializer<Channel> pipeline) {
-    Promise<Channel> promise = loop.newPromise();
+      ChannelInitializer<Channel> pipeline,
+      Connected connected,
+      Refused refused) {
     dialer
-        .dial(loop, destination, matcher, nameVerdict, pipeline)
+        .dial(client.eventLoop(), destination, matcher, nameVerdict, pipeline)
         .addListener(
             (Future<Channel> dialled) -> {
-              if (dialled.isSuccess()) {
-                if (!promise.trySuccess(dialled.getNow())) {
+              if (!client.isActive()) {
+                if (dialled.isSuccess()) {
                   dialled.getNow().close();
                 }
+                refused.accept(
+                    new ProxyException(ProxyError.DESTINATION_UNAVAILABLE, "client left"));
+              } else if (dialled.isSuccess()) {
+                connected.accept(dialled.getNow());
               } else {
-                promise.tryFailure(
+                refused.accept(
                     dialled.cause() instanceof ProxyException e
                         ? e
                         : new ProxyException(
                             ProxyError.DESTINATION_UNAVAILABLE, "origin unreachable"));
               }
             });
-    return promise;
   }
 }

@@ -1,37 +1,31 @@
 package org.exitfilter.proxy;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
 import org.exitfilter.net.HostAndPort;
-import org.exitfilter.proxy.tunnel.ConnectTunnel;
 import org.exitfilter.proxy.tunnel.TunnelRelay;
 
 /**
  * The client connection's lifecycle: takes one request at a time, admits it (request checks, its
  * target, its destination), and hands an admitted request to an {@link HttpExchange} over an
- * upstream connection from the {@link UpstreamPool} or newly dialled; or, for an allowed CONNECT,
- * answers {@code 200} and has the initializer turn the connection into a tunnel. The client sees
- * the response of each request before the next one is read, and the proxy's own answers (errors,
- * the block page, the informational page) when a request is not forwarded.
+ * upstream connection from the {@link UpstreamPool} or newly dialled; a CONNECT goes to a {@link
+ * ConnectRequest}, after which the connection is a tunnel or closes. The client sees the response
+ * of each request before the next one is read, and the proxy's own answers (errors, the block page,
+ * the informational page) when a request is not forwarded.
  *
  * <p>Reads are explicit (auto-read is off and {@link OneMessagePerRead} hands over one message per
  * read): the next request is read only once the previous exchange has ended. All state is confined
@@ -65,9 +59,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private State state = State.AWAITING_REQUEST;
   private HttpExchange exchange;
 
-  // The last Host field generated and its destination: the next request usually goes there too.
-  private HostAndPort hostFieldDestination;
-  private String hostField;
+  private final OriginHead originHead = new OriginHead();
 
   /**
    * @param headDeadline this connection's head timer, told when a head is awaited and arrived
@@ -154,7 +146,10 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (request.method().equals(HttpMethod.CONNECT)) {
       String authority = request.uri();
       ReferenceCountUtil.release(request);
-      onConnect(authority);
+      // The connection becomes a tunnel or closes: nothing more for this handler to read.
+      state = State.DONE;
+      pool.close();
+      new ConnectRequest(ctx, context, destinations, outcome).admit(authority);
       return;
     }
     if (RequestTarget.isOriginForm(request.uri())) {
@@ -182,7 +177,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
 
-    prepareForUpstream(request, target);
+    originHead.rewrite(request, target);
     state = State.CONNECTING;
     HttpExchange next =
         new HttpExchange(
@@ -194,22 +189,44 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
             pool,
             new ResponseFraming.Request(clientHttp11, clientKeepAlive, head));
 
+    forward(
+        next,
+        request,
+        destination,
+        matcher,
+        nameVerdict,
+        e -> {
+          ReferenceCountUtil.release(request);
+          refuse(e, destination, complete, mayKeepAlive);
+        });
+  }
+
+  /**
+   * Starts {@code next} over the kept upstream connection to {@code destination}, its address
+   * judged again on this request's snapshot, or over a new one.
+   */
+  private void forward(
+      HttpExchange next,
+      HttpRequest request,
+      HostAndPort destination,
+      Matcher matcher,
+      Verdict nameVerdict,
+      DestinationAccess.Refused refused) {
     UpstreamConnection kept = pool.take(destination);
     if (kept != null) {
       try {
-        // The name was judged above; the address connected to is judged again on this snapshot.
         destinations.recheck(matcher, nameVerdict, kept);
       } catch (ProxyException e) {
-        ReferenceCountUtil.release(request);
         kept.close();
-        refuse(e, destination, complete, mayKeepAlive);
+        refused.accept(e);
         return;
       }
       startExchange(next, kept, request);
       return;
     }
     UpstreamRelay relay = new UpstreamRelay();
-    dial(
+    destinations.dial(
+        ctx.channel(),
         destination,
         matcher,
         nameVerdict,
@@ -223,28 +240,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
                     destination,
                     List.of(((InetSocketAddress) channel.remoteAddress()).getAddress())),
                 request),
-        e -> {
-          ReferenceCountUtil.release(request);
-          refuse(e, destination, complete, mayKeepAlive);
-        });
-  }
-
-  /** Rewrites the head for the origin: origin-form target, generated Host, no hop-by-hop. */
-  private void prepareForUpstream(HttpRequest request, RequestTarget target) {
-    request.setUri(target.originForm());
-    request.setProtocolVersion(HttpVersion.HTTP_1_1);
-    HttpHeaders headers = request.headers();
-    HopByHop.strip(headers);
-    headers.set(HttpHeaderNames.HOST, hostField(target));
-  }
-
-  /** The Host field for the target, built once per destination rather than once per request. */
-  private String hostField(RequestTarget target) {
-    if (!target.destination().equals(hostFieldDestination)) {
-      hostFieldDestination = target.destination();
-      hostField = target.hostHeader();
-    }
-    return hostField;
+        refused);
   }
 
   private void startExchange(HttpExchange next, UpstreamConnection upstream, HttpRequest head) {
@@ -278,111 +274,6 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  // ---------------------------------------------------------------- CONNECT
-
-  private void onConnect(String authority) {
-    HostAndPort destination;
-    try {
-      destination = RequestTarget.connectDestination(authority);
-    } catch (ProxyException e) {
-      fail(e);
-      return;
-    }
-    if (!context.connectPorts().contains(destination.port())) {
-      fail(new ProxyException(ProxyError.PORT_NOT_ALLOWED, "CONNECT to this port is not allowed"));
-      return;
-    }
-    Matcher matcher = context.matchers().get();
-    Verdict nameVerdict;
-    try {
-      nameVerdict = destinations.checkName(matcher, destination);
-    } catch (ProxyException e) {
-      refuseTunnel(e, destination);
-      return;
-    }
-    pool.close();
-    state = State.CONNECTING;
-    dial(
-        destination,
-        matcher,
-        nameVerdict,
-        ProxyInitializer.upstreamTunnel(context),
-        channel -> openTunnel(channel, new ConnectTunnel(matcher, destination.port(), outcome)),
-        e -> refuseTunnel(e, destination));
-  }
-
-  /**
-   * Answers {@code 200} and hands the connection to the tunnel. The CONNECT is counted when the
-   * tunnel's SNI guard decides, not here: a refused ClientHello makes it a block.
-   */
-  private void openTunnel(Channel upstream, ConnectTunnel tunnel) {
-    state = State.DONE;
-    ctx.writeAndFlush(Responses.connectionEstablished())
-        .addListener(
-            f -> {
-              if (!f.isSuccess()) {
-                upstream.close();
-              }
-            });
-    ProxyInitializer.switchToTunnel(
-        ctx.pipeline(),
-        upstream,
-        context.limits().headerTimeout().toMillis(),
-        tunnel,
-        context.observer());
-  }
-
-  private void refuseTunnel(ProxyException e, HostAndPort destination) {
-    state = State.DONE;
-    if (!ctx.channel().isActive()) {
-      return;
-    }
-    outcome.failed(e.error, e.rule);
-    encoder.answeringHead(false);
-    FullHttpResponse response =
-        e.error == ProxyError.BLOCKED
-            ? blockPage(destination, e, false)
-            : Responses.error(ctx.alloc(), e.error, e.getMessage());
-    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  // ---------------------------------------------------------------- dialling
-
-  private interface Connected {
-    void accept(Channel channel);
-  }
-
-  private interface Refused {
-    void accept(ProxyException e);
-  }
-
-  /** Dials the destination; exactly one callback runs, and neither once the client has gone. */
-  private void dial(
-      HostAndPort destination,
-      Matcher matcher,
-      Verdict nameVerdict,
-      ChannelInitializer<Channel> pipeline,
-      Connected connected,
-      Refused refused) {
-    destinations
-        .dial(ctx.channel().eventLoop(), destination, matcher, nameVerdict, pipeline)
-        .addListener(
-            (Future<Channel> dialled) -> {
-              if (!ctx.channel().isActive()) {
-                if (dialled.isSuccess()) {
-                  dialled.getNow().close();
-                }
-                refused.accept(
-                    new ProxyException(ProxyError.DESTINATION_UNAVAILABLE, "client left"));
-              } else if (dialled.isSuccess()) {
-                connected.accept(dialled.getNow());
-              } else {
-                refused.accept((ProxyException) dialled.cause());
-              }
-            });
-  }
-
   // ---------------------------------------------------------------- refusals
 
   /**
@@ -398,7 +289,9 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     if (e.error == ProxyError.BLOCKED) {
       outcome.failed(e.error, e.rule);
-      respondItself(blockPage(destination, e, mayKeepAlive), complete);
+      respondItself(
+          Responses.blocked(ctx.alloc(), context.blockPage(), destination, e.rule, mayKeepAlive),
+          complete);
     } else {
       fail(e);
     }
@@ -440,12 +333,6 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     ctx.writeAndFlush(Responses.error(ctx.alloc(), e.error, e.getMessage()))
         .addListener(ChannelFutureListener.CLOSE);
-  }
-
-  /** The block page; the host shown is the normalized one the user asked for, never logged. */
-  private FullHttpResponse blockPage(HostAndPort destination, ProxyException e, boolean keepAlive) {
-    String host = destination.host().authority();
-    return Responses.blocked(ctx.alloc(), context.blockPage().render(host, e.rule), keepAlive);
   }
 
   // ---------------------------------------------------------------- lifecycle
