@@ -104,6 +104,8 @@ final class HttpExchange {
       if (framing == null) {
         fail(ProxyError.BAD_REQUEST, "malformed request body");
       } else {
+        // The client has part of the response already; it gets no error page, only the close.
+        outcome.failed(ProxyError.BAD_REQUEST, null);
         end(false);
         connection.closeNow();
       }

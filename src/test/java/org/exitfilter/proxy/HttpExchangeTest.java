@@ -10,6 +10,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -140,6 +141,26 @@ class HttpExchangeTest {
     assertThat(client.written()).contains("error=http_protocol_error");
     assertThat(upstreamChannel.isActive()).as("an origin out of step is not reused").isFalse();
     assertThat(client.outcomes).containsExactly(Outcome.UPSTREAM_ERROR);
+  }
+
+  @Test
+  void aBrokenBodyChunkAfterTheResponseBeganClosesTheClientAndCountsOnceAsABadRequest() {
+    HttpRequest post = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
+    post.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+    exchange.start(upstream, post);
+    sentUpstream();
+    upstreamChannel.writeInbound(response(5));
+    HttpContent broken = new DefaultHttpContent(bytes("x"));
+    broken.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("bad chunk")));
+
+    exchange.clientRead(broken);
+
+    assertThat(broken.refCnt()).isZero();
+    assertThat(upstreamChannel.isActive())
+        .as("the origin must not see the body end as if it were whole")
+        .isFalse();
+    assertThat(client.channel.isActive()).isFalse();
+    assertThat(client.outcomes).containsExactly(Outcome.BAD_REQUEST);
   }
 
   private Object sentUpstream() {
