@@ -2,7 +2,6 @@ package org.exitfilter.proxy;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.function.Predicate;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
 import org.exitfilter.net.HostAndPort;
@@ -56,20 +55,9 @@ final class DestinationGuard {
     throw refusal((Decision.Refused) decision);
   }
 
-  /**
-   * The check of a tunnel's TLS server names, on the same snapshot as its CONNECT target; a banned
-   * name is told to {@code observer}.
-   */
-  Predicate<String> serverNameCheck(Matcher matcher, int port, ProxyObserver observer) {
-    return serverName -> {
-      if (policy.decideServerName(matcher, serverName, port) instanceof Decision.Refused refused) {
-        if (refused.rule() != null) {
-          observer.outcome(ProxyObserver.Outcome.BLOCKED, refused.rule());
-        }
-        return false;
-      }
-      return true;
-    };
+  /** The policy asked, for a tunnel's TLS server names (see {@code tunnel.ServerNameCheck}). */
+  DestinationPolicy policy() {
+    return policy;
   }
 
   private static ProxyException refusal(Decision.Refused refused) {

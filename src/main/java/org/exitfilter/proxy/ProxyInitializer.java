@@ -7,9 +7,9 @@ import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilter;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import java.util.List;
-import java.util.function.Predicate;
 import org.exitfilter.config.Limits;
 import org.exitfilter.net.IpNetwork;
+import org.exitfilter.proxy.tunnel.ConnectTunnel;
 import org.exitfilter.proxy.tunnel.SniGuard;
 import org.exitfilter.proxy.tunnel.TunnelRelay;
 
@@ -56,25 +56,34 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
       pipeline.addLast(CLIENT_FILTER, clientFilter);
     }
     addIdleTimeout(pipeline, context.limits());
-    addHttpServer(pipeline, context.limits());
-    pipeline.addLast(FRONTEND, new HttpProxyFrontend(context));
+    addHttpServer(pipeline, context);
   }
 
   private static void addIdleTimeout(ChannelPipeline pipeline, Limits limits) {
     pipeline.addLast(IDLE, new IdleTimeout(limits.idleTimeout().toNanos()));
   }
 
-  private static void addHttpServer(ChannelPipeline pipeline, Limits limits) {
-    pipeline.addLast(HEAD_DEADLINE, new RequestHeadDeadline(limits.headerTimeout().toNanos()));
+  /**
+   * The HTTP handlers and the frontend, which is handed the two of them it talks to: it never looks
+   * a sibling up by name. Package-private for the frontend's {@code EmbeddedChannel} tests.
+   */
+  static void addHttpServer(ChannelPipeline pipeline, ServerContext context) {
+    Limits limits = context.limits();
+    RequestHeadDeadline headDeadline = new RequestHeadDeadline(limits.headerTimeout().toNanos());
+    ClientResponseEncoder encoder = new ClientResponseEncoder();
+    pipeline.addLast(HEAD_DEADLINE, headDeadline);
     pipeline.addLast(
         DECODER, new StrictRequestDecoder(limits.maxRequestLineLength(), limits.maxHeaderSize()));
-    pipeline.addLast(ENCODER, new ClientResponseEncoder());
+    pipeline.addLast(ENCODER, encoder);
     pipeline.addLast(FLOW_CONTROL, new OneMessagePerRead());
+    pipeline.addLast(FRONTEND, new HttpProxyFrontend(context, headDeadline, encoder));
   }
 
-  /** The pipeline of an upstream connection that carries HTTP exchanges for {@code frontend}. */
-  static ChannelInitializer<Channel> upstreamHttp(
-      ServerContext context, HttpProxyFrontend frontend) {
+  /**
+   * The pipeline of an upstream connection that carries HTTP exchanges, ending in {@code relay}
+   * (which the exchanges link to in turn).
+   */
+  static ChannelInitializer<Channel> upstreamHttp(ServerContext context, UpstreamRelay relay) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
@@ -86,7 +95,7 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
             .addLast(
                 CODEC,
                 new UpstreamCodec(limits.maxRequestLineLength(), limits.maxHeaderSize(), 64 * 1024))
-            .addLast(RELAY, new UpstreamRelay(frontend));
+            .addLast(RELAY, relay);
       }
     };
   }
@@ -105,15 +114,17 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
   /**
    * Turns an HTTP client connection into a tunnel to {@code upstream}, once the 200 has been
    * written. The tunnel handlers go in before the decoder leaves, so bytes the client sent right
-   * after its CONNECT head reach the SNI guard.
+   * after its CONNECT head reach the SNI guard, which judges them with {@code tunnel}'s check and
+   * tells it the decision.
    */
   static void switchToTunnel(
       ChannelPipeline client,
       Channel upstream,
       long sniTimeoutMillis,
-      Predicate<String> sni,
+      ConnectTunnel tunnel,
       ProxyObserver observer) {
-    client.addAfter(DECODER, SNI_GUARD, new SniGuard(sniTimeoutMillis, sni));
+    client.addAfter(
+        DECODER, SNI_GUARD, new SniGuard(sniTimeoutMillis, tunnel.serverNames(), tunnel));
     // Releases what it still holds: the CONNECT's empty last content.
     client.remove(FLOW_CONTROL);
     client.remove(FRONTEND);
@@ -127,7 +138,15 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
         .pipeline()
         .addLast(RELAY, new TunnelRelay(client.channel(), observer::bytesDownstream));
     observer.tunnels(1);
-    client.channel().closeFuture().addListener(f -> observer.tunnels(-1));
+    client
+        .channel()
+        .closeFuture()
+        .addListener(
+            f -> {
+              // Counted before the gauge moves, so that a tunnel seen closed is also counted.
+              tunnel.closed();
+              observer.tunnels(-1);
+            });
   }
 
   private static IpSubnetFilter clientFilter(List<IpNetwork> clients) {

@@ -80,7 +80,6 @@ public final class ProxyServer implements AutoCloseable {
     ServerContext context =
         new ServerContext(
             config.limits(),
-            config.connectPorts(),
             matchers,
             new DestinationGuard(DestinationPolicy.of(config)),
             resolver,

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import org.exitfilter.config.Rule;
+import org.exitfilter.net.HostAndPort;
 
 /** The responses the proxy writes itself: errors, the block page and the informational page. */
 final class Responses {
@@ -35,6 +37,19 @@ final class Responses {
     response.headers().set(PROXY_STATUS, error.proxyStatus(details));
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     return response;
+  }
+
+  /**
+   * The 403 block page for a destination the blocklist refuses; the host shown is the normalized
+   * one the user asked for, and is never logged.
+   */
+  static FullHttpResponse blocked(
+      ByteBufAllocator alloc,
+      BlockPage page,
+      HostAndPort destination,
+      Rule rule,
+      boolean keepAlive) {
+    return blocked(alloc, page.render(destination.host().authority(), rule), keepAlive);
   }
 
   /** The 403 block page for a destination the blocklist refuses. */

@@ -1,7 +1,6 @@
 package org.exitfilter.proxy;
 
 import io.netty.channel.group.ChannelGroup;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.exitfilter.config.Limits;
 import org.exitfilter.match.Matcher;
@@ -12,7 +11,6 @@ import org.exitfilter.match.Matcher;
  */
 record ServerContext(
     Limits limits,
-    Set<Integer> connectPorts,
     Supplier<Matcher> matchers,
     DestinationGuard guard,
     DestinationResolver resolver,

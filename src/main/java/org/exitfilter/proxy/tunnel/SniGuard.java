@@ -22,7 +22,26 @@ public final class SniGuard extends AbstractSniHandler<Boolean> {
   private static final int APPLICATION_DATA = 23;
   private static final int HANDSHAKE = 22;
 
+  /** Told what the guard decided, once; not told when the tunnel closes before a decision. */
+  public interface Listener {
+    /** Every server name passed, or the first bytes are not TLS: the guard leaves. */
+    void passed();
+
+    /** The tunnel is closed: a name was refused, or the first record cannot be let through. */
+    void refused();
+  }
+
+  private static final Listener NOBODY =
+      new Listener() {
+        @Override
+        public void passed() {}
+
+        @Override
+        public void refused() {}
+      };
+
   private final Predicate<String> allowed;
+  private final Listener listener;
   private boolean firstByteSeen;
   private int firstContentType = -1;
 
@@ -31,8 +50,18 @@ public final class SniGuard extends AbstractSniHandler<Boolean> {
    * @param allowed decides on the server name as sent (not yet normalized)
    */
   public SniGuard(long timeoutMillis, Predicate<String> allowed) {
+    this(timeoutMillis, allowed, NOBODY);
+  }
+
+  /**
+   * @param timeoutMillis how long the client may take to send its first bytes
+   * @param allowed decides on the server name as sent (not yet normalized)
+   * @param listener told the decision
+   */
+  public SniGuard(long timeoutMillis, Predicate<String> allowed, Listener listener) {
     super(timeoutMillis);
     this.allowed = allowed;
+    this.listener = listener;
   }
 
   @Override
@@ -45,6 +74,7 @@ public final class SniGuard extends AbstractSniHandler<Boolean> {
           || contentType == ALERT
           || contentType == APPLICATION_DATA) {
         in.skipBytes(in.readableBytes());
+        listener.refused();
         ctx.close();
         return;
       }
@@ -93,9 +123,11 @@ public final class SniGuard extends AbstractSniHandler<Boolean> {
   protected void onLookupComplete(
       ChannelHandlerContext ctx, String hostname, Future<Boolean> future) {
     if (Boolean.TRUE.equals(future.getNow())) {
+      listener.passed();
       // Removing the handler passes the buffered ClientHello on to the relay.
       ctx.pipeline().remove(this);
     } else {
+      listener.refused();
       ctx.close();
     }
   }

@@ -1,0 +1,42 @@
+package org.exitfilter.proxy.tunnel;
+
+import java.util.function.Predicate;
+import org.exitfilter.config.Rule;
+import org.exitfilter.match.Matcher;
+import org.exitfilter.policy.Decision;
+import org.exitfilter.policy.DestinationPolicy;
+
+/**
+ * The check of a tunnel's TLS server names, asked of the {@link DestinationPolicy} on the same
+ * blocklist snapshot and port as its CONNECT target. A name that does not parse as a host is
+ * refused. Remembers the entry that refused the first banned name, for the metrics and nothing
+ * else. Used on one event loop.
+ */
+public final class ServerNameCheck implements Predicate<String> {
+  private final DestinationPolicy policy;
+  private final Matcher matcher;
+  private final int port;
+  private Rule refusedBy;
+
+  public ServerNameCheck(DestinationPolicy policy, Matcher matcher, int port) {
+    this.policy = policy;
+    this.matcher = matcher;
+    this.port = port;
+  }
+
+  @Override
+  public boolean test(String serverName) {
+    if (policy.decideServerName(matcher, serverName, port) instanceof Decision.Refused refused) {
+      if (refusedBy == null) {
+        refusedBy = refused.rule();
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /** The blocklist entry that refused a server name, or null when none did. */
+  public Rule refusedBy() {
+    return refusedBy;
+  }
+}
