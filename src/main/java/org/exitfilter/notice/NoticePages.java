@@ -198,7 +198,7 @@ final class NoticePages {
 
   private static String ports(Rule rule) {
     if (rule.ports().isAll()) {
-      return "*";
+      return null;
     }
     StringBuilder text = new StringBuilder();
     for (int port : rule.ports().toArray()) {
