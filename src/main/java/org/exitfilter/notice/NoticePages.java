@@ -122,31 +122,28 @@ final class NoticePages {
    * A page of the bans in force: {@value #PAGE_SIZE} entries, the {@code page}-th (from 1), of all
    * or of those whose name contains {@code query}.
    */
-  String bans(String lang, String query, int page) {
+  String bans(String lang, String query, int requestedPage) {
+    int page = requestedPage;
     Map<String, Object> scope = common(lang, "/bans");
     BanList.View view = bansInForce();
     String q = normalizeQuery(query);
-    int skip = (int) Math.min(Integer.MAX_VALUE, (long) (page - 1) * PAGE_SIZE);
-    List<Integer> positions;
-    int total;
-    if (q == null) {
-      total = view.size();
-      positions = new ArrayList<>();
-      for (int i = skip; i < Math.min(total, skip + PAGE_SIZE); i++) {
-        positions.add(i);
-      }
-    } else {
-      BanList.Matches matches = view.search(q, skip, PAGE_SIZE);
-      total = matches.total();
-      positions = matches.positions();
+    BanList.Matches matches = select(view, q, page);
+    int total = matches.total();
+    int pages = Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+    if (page > pages) {
+      // past the end: the last page
+      page = pages;
+      matches = select(view, q, page);
     }
+    int skip = (page - 1) * PAGE_SIZE;
+    List<Integer> positions = matches.positions();
     List<Map<String, Object>> entries = new ArrayList<>(positions.size());
     for (int position : positions) {
       entries.add(entry(view.get(position)));
     }
-    int pages = Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
     scope.put("query", query == null ? "" : query);
     scope.put("total", total);
+    scope.put("found", total > 0);
     scope.put("hasEntries", !entries.isEmpty());
     scope.put("entries", entries);
     scope.put("from", entries.isEmpty() ? 0 : skip + 1);
@@ -157,6 +154,19 @@ final class NoticePages {
     scope.put("previous", page > 1 ? bansLink(lang, query, page - 1) : null);
     scope.put("next", page < pages ? bansLink(lang, query, page + 1) : null);
     return templates.render(Page.BANS, lang, scope);
+  }
+
+  /** The entries of one page, of all bans or of those matching {@code q}. */
+  private static BanList.Matches select(BanList.View view, String q, int page) {
+    int skip = (int) Math.min(Integer.MAX_VALUE, (page - 1L) * PAGE_SIZE);
+    if (q != null) {
+      return view.search(q, skip, PAGE_SIZE);
+    }
+    List<Integer> positions = new ArrayList<>();
+    for (int i = skip; i < Math.min(view.size(), skip + PAGE_SIZE); i++) {
+      positions.add(i);
+    }
+    return new BanList.Matches(positions, view.size());
   }
 
   private static String bansLink(String lang, String query, int page) {

@@ -131,6 +131,10 @@ class NoticeServerTest {
   void headSendsTheHeadersOfGetWithoutABody() throws Exception {
     HttpResponse<String> get = notice.get("/bans?lang=en");
     HttpResponse<String> head = notice.send("HEAD", "/bans?lang=en");
+    HttpResponse<String> headJson = notice.send("HEAD", "/bans.json");
+    assertThat(headJson.statusCode()).isEqualTo(200);
+    assertThat(headJson.body()).isEmpty();
+    assertThat(headJson.headers().firstValue("ETag")).isPresent();
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
     assertThat(head.headers().firstValue("Content-Length"))
@@ -159,6 +163,18 @@ class NoticeServerTest {
         .doesNotContain("webmaster@secret-site.example")
         .as("expired on 2026-12-01, the day is 2026-12-05")
         .doesNotContain("gone.example");
+  }
+
+  @Test
+  void aSearchWithoutMatchesAndAPagePastTheEndSayWhatTheyFound() throws Exception {
+    assertThat(notice.get("/bans?lang=en&q=nothing-here").body())
+        .contains("No entries match “nothing-here”.")
+        .doesNotContain("<table>");
+    assertThat(notice.get("/bans?lang=de&q=FORUM").body())
+        .contains("Einträge 1 bis 1 von 1 mit „FORUM“.", "forum.example.com");
+    assertThat(notice.get("/bans?lang=en&page=999999999").body())
+        .as("the last page")
+        .contains("Entries 1 to 4 of 4");
   }
 
   @Test
