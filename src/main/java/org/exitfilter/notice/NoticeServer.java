@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class NoticeServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NoticeServer.class);
   private static final int MAX_BODY = 1024;
+
+  /** The name of the notice's one event-loop thread (with a number), as thread dumps show it. */
+  static final String THREAD_NAME = "exitfilter-notice";
 
   static final String LIMITER = "notice-limiter";
   static final String IDLE = "notice-idle";
@@ -72,7 +76,9 @@ public final class NoticeServer implements AutoCloseable {
     NoticePages pages =
         new NoticePages(
             config, NoticeTemplates.load(config.templates(), config.languages()), bans, clock);
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory(THREAD_NAME, true), NioIoHandler.newFactory());
     AtomicInteger open = new AtomicInteger();
     List<Channel> listeners = new ArrayList<>();
     try {

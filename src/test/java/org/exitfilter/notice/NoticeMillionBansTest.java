@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedWriter;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,37 @@ class NoticeMillionBansTest {
     assertThat(last)
         .contains("Entries 999501 to 1000000 of 1000000", name(999_999), "rel=\"prev\"")
         .doesNotContain("rel=\"next\"");
+  }
+
+  /** Bytes allocated so far by the notice's event-loop threads. */
+  static long allocatedByTheNotice() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().startsWith(NoticeServer.THREAD_NAME)) {
+        total += threads.getThreadAllocatedBytes(thread.getId());
+      }
+    }
+    return total;
+  }
+
+  @Test
+  void aPageOrASearchOfAMillionCostsThePageNotTheList() throws Exception {
+    notice.get("/bans?lang=en&page=1000");
+    notice.get("/bans?lang=en&q=site-0123456");
+    long before = allocatedByTheNotice();
+    assertThat(before).as("the notice thread is found").isPositive();
+
+    notice.get("/bans?lang=en&page=1999");
+    notice.get("/bans?lang=en&q=site-0654321");
+    long allocated = allocatedByTheNotice() - before;
+
+    System.out.printf(
+        Locale.ROOT, "a page and a search of a million: %d bytes allocated%n", allocated);
+    assertThat(allocated)
+        .as("a Rule or a String per entry would allocate well over 100 MB")
+        .isLessThan(32L << 20);
   }
 
   @Test
