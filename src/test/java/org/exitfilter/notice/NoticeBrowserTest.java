@@ -84,7 +84,10 @@ class NoticeBrowserTest {
         "--disable-component-update",
         "--disable-sync",
         "--disable-features=Translate,OptimizationHints,MediaRouter",
-        "--proxy-server=direct://",
+        // Nothing leaves loopback, whatever the browser would fetch on its own: names do not
+        // resolve, and any request off loopback goes to a closed port on loopback.
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        "--proxy-server=http://127.0.0.1:9",
         "--lang=en-US");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
