@@ -16,6 +16,9 @@ import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ConfigLoader;
 import org.exitfilter.config.ProxyConfig;
+import org.exitfilter.notice.NoticeServer;
+import org.exitfilter.notice.NoticeTemplateException;
+import org.exitfilter.notice.PublishedBans;
 import org.exitfilter.proxy.ProxyServer;
 import org.exitfilter.reload.BlocklistReloader;
 import org.exitfilter.reload.CurrentBlocklist;
@@ -70,6 +73,11 @@ public final class RunCommand implements Callable<Integer> {
     blocklist.warnings().forEach(w -> log.warn("{}", w));
     Clock clock = Clock.systemUTC();
     CurrentBlocklist current = new CurrentBlocklist(blocklist, LocalDate.now(clock));
+    // The notice publishes the list in force; it keeps the list's compact entries, not a copy.
+    PublishedBans published = proxyConfig.notice() == null ? null : PublishedBans.of(blocklist);
+    if (published != null) {
+      current.onReplace(published::update);
+    }
     log.info(
         "blocklist {}: {} bans, {} exceptions",
         blocklist.file(),
@@ -106,11 +114,27 @@ public final class RunCommand implements Callable<Integer> {
                     proxyConfig.admin(),
                     proxyConfig.clients(),
                     metrics,
-                    () -> StatusReport.of(current.snapshot(), reloader.lastResult()))) {
+                    () -> StatusReport.of(current.snapshot(), reloader.lastResult()));
+        NoticeServer notice =
+            proxyConfig.notice() == null
+                ? null
+                : NoticeServer.start(
+                    proxyConfig.notice(), proxyConfig.limits(), published, clock)) {
       reloader.start();
-      HangupSignal.onHangup(() -> reloader.reloadNow("SIGHUP"));
+      HangupSignal.onHangup(
+          () -> {
+            reloader.reloadNow("SIGHUP");
+            if (notice != null) {
+              notice.reloadTemplates();
+            }
+          });
       stopping.await();
       log.info("stopping");
+    } catch (NoticeTemplateException e) {
+      e.problems().forEach(err::println);
+      err.println("exitfilter: not started; fix the notice templates above.");
+      err.flush();
+      return ExitCodes.INVALID_CONFIG;
     } finally {
       closed.countDown();
     }

@@ -28,7 +28,8 @@ public final class ConfigLoader {
           "blocklist",
           "block-page",
           "admin",
-          "limits");
+          "limits",
+          "notice");
   private static final List<String> LIMIT_KEYS =
       List.of(
           "max-connections",
@@ -67,6 +68,7 @@ public final class ConfigLoader {
     InetSocketAddress admin = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9128);
     YamlNode adminNode = null;
     Limits limits = Limits.DEFAULTS;
+    NoticeConfig notice = null;
 
     for (YamlNode.Field field : topFields(root, problems)) {
       switch (field.key()) {
@@ -102,6 +104,7 @@ public final class ConfigLoader {
           }
         }
         case "limits" -> limits = limits(values, field);
+        case "notice" -> notice = NoticeConfigReader.read(values, field, file);
         default -> problems.add(field.where(), Keys.unknown(field.key(), KEYS));
       }
     }
@@ -121,7 +124,8 @@ public final class ConfigLoader {
         blocklist,
         blockPage,
         admin,
-        limits);
+        limits,
+        notice);
   }
 
   private static List<YamlNode.Field> topFields(YamlNode root, Problems problems) {
@@ -158,8 +162,7 @@ public final class ConfigLoader {
    * name resolves to can change under the operator's feet. With a default port, the port may be
    * left out (and an IPv6 address may go without brackets).
    */
-  private static InetSocketAddress socketAddress(
-      Values values, YamlNode.Field field, int defaultPort) {
+  static InetSocketAddress socketAddress(Values values, YamlNode.Field field, int defaultPort) {
     YamlNode.Scalar scalar = values.scalar(field);
     if (scalar == null) {
       return null;
@@ -214,7 +217,7 @@ public final class ConfigLoader {
     return new InetSocketAddress(address, number);
   }
 
-  private static InetAddress ipLiteral(String host) {
+  static InetAddress ipLiteral(String host) {
     if (host.isEmpty() || host.indexOf('/') >= 0) {
       return null;
     }

@@ -25,6 +25,7 @@ import org.exitfilter.net.IpNetwork;
  * @param admin where the admin listener serves metrics and status ({@code admin:}, default
  *     127.0.0.1:9128), or {@code null} when set to {@code off}
  * @param limits resource limits ({@code limits:})
+ * @param notice the exit notice listener ({@code notice:}), or {@code null} for none
  */
 public record ProxyConfig(
     Path file,
@@ -36,10 +37,37 @@ public record ProxyConfig(
     Path blocklist,
     Path blockPage,
     InetSocketAddress admin,
-    Limits limits) {
+    Limits limits,
+    NoticeConfig notice) {
 
   public ProxyConfig {
     clients = List.copyOf(clients);
     connectPorts = Set.copyOf(connectPorts);
+  }
+
+  /** A configuration without an exit notice. */
+  public ProxyConfig(
+      Path file,
+      InetSocketAddress listen,
+      List<IpNetwork> clients,
+      InetSocketAddress resolver,
+      Set<Integer> connectPorts,
+      boolean allowPrivateDestinations,
+      Path blocklist,
+      Path blockPage,
+      InetSocketAddress admin,
+      Limits limits) {
+    this(
+        file,
+        listen,
+        clients,
+        resolver,
+        connectPorts,
+        allowPrivateDestinations,
+        blocklist,
+        blockPage,
+        admin,
+        limits,
+        null);
   }
 }

@@ -26,6 +26,10 @@ final class Values {
     problems.add(where, message);
   }
 
+  int problemCount() {
+    return problems.size();
+  }
+
   /** A required single value. */
   YamlNode.Scalar scalar(YamlNode.Field field) {
     YamlNode value = field.value();

@@ -2,6 +2,7 @@ package org.exitfilter.reload;
 
 import java.time.LocalDate;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.exitfilter.config.Blocklist;
 import org.exitfilter.match.Matcher;
@@ -19,6 +20,7 @@ public final class CurrentBlocklist implements Supplier<Matcher> {
   public record Snapshot(Blocklist.Summary blocklist, Matcher matcher) {}
 
   private final AtomicReference<Snapshot> current;
+  private volatile Consumer<Blocklist> onReplace = blocklist -> {};
 
   public CurrentBlocklist(Blocklist blocklist, LocalDate day) {
     this.current = new AtomicReference<>(compile(blocklist, day));
@@ -27,6 +29,15 @@ public final class CurrentBlocklist implements Supplier<Matcher> {
   /** Compiles and swaps in a new list; requests already under way keep the one they took. */
   public void replace(Blocklist blocklist, LocalDate day) {
     current.set(compile(blocklist, day));
+    onReplace.accept(blocklist);
+  }
+
+  /**
+   * Hands every list {@link #replace} swaps in to {@code listener} too, on the reload thread, right
+   * after the new snapshot is in force: for what publishes the list (the exit notice's bans).
+   */
+  public void onReplace(Consumer<Blocklist> listener) {
+    this.onReplace = listener;
   }
 
   /**

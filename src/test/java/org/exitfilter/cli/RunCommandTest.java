@@ -32,4 +32,28 @@ class RunCommandTest {
                 + " leave the key out for the built-in page)")
         .contains("exitfilter: not started");
   }
+
+  @Test
+  void aBrokenNoticeTemplateStopsTheStartWithItsFileAndLine() throws Exception {
+    Path config =
+        Cli.write(
+            dir,
+            "exitfilter.yaml",
+            "listen: 127.0.0.1:0",
+            "admin: off",
+            "notice:",
+            "  listen: [\"127.0.0.1:0\"]",
+            "  operator: Example Exit",
+            "  contact: abuse@exit.example",
+            "  templates: notice/");
+    Cli.write(dir, "blocklist.yaml", "bans: []");
+    Path template = Cli.write(dir, "notice/bans.en.mustache", "<p>", "{{#entries}}", "</p>");
+
+    Cli.Result result = Cli.run("run", "--config", config.toString());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.INVALID_CONFIG);
+    assertThat(result.err())
+        .contains(template + ":")
+        .contains("exitfilter: not started; fix the notice templates above.");
+  }
 }

@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The files in conf/ are what a new operator starts from: they must load as shipped. */
 class ShippedConfTest {
   private static final Path CONF = Path.of("conf");
+
+  @TempDir Path tmp;
 
   @Test
   void shippedConfigLoadsWithSafeDefaults() throws Exception {
@@ -24,6 +27,29 @@ class ShippedConfTest {
     assertThat(config.limits()).isEqualTo(Limits.DEFAULTS);
     assertThat(config.blocklist()).isEqualTo(CONF.resolve("blocklist.yaml"));
     assertThat(config.blockPage()).isEqualTo(CONF.resolve("blockpage.html"));
+    assertThat(config.notice()).as("no public notice listener until the operator asks").isNull();
+  }
+
+  @Test
+  void theCommentedNoticeExampleLoadsOnceUncommented() throws Exception {
+    StringBuilder yaml = new StringBuilder();
+    boolean inExample = false;
+    for (String line : Files.readAllLines(CONF.resolve("exitfilter.yaml"))) {
+      inExample |= line.equals("# notice:");
+      if (inExample
+          && line.startsWith("#")
+          && !line.contains("pgp-key")
+          && !line.contains("templates")) {
+        yaml.append(line.substring(2)).append('\n');
+      }
+    }
+    Path file = Files.writeString(tmp.resolve("exitfilter.yaml"), yaml);
+
+    NoticeConfig notice = ConfigLoader.load(file).notice();
+
+    assertThat(notice.operator()).isEqualTo("Example Exit e.V.");
+    assertThat(notice.listen()).hasSize(2);
+    assertThat(notice.languages()).containsExactly("en", "de");
   }
 
   @Test

@@ -1,0 +1,179 @@
+package org.exitfilter.notice;
+
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import com.github.mustachejava.MustacheException;
+import com.github.mustachejava.MustacheResolver;
+import com.github.mustachejava.TemplateContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The notice's pages, compiled from Mustache templates: the built-in ones, each replaced by the
+ * file of the same name in the operator's {@code templates:} folder when there is one.
+ *
+ * <p>Mustache because it is logic-less: an operator's template can show and repeat values, and
+ * cannot call code, so an override cannot turn the public page into something else; {@code {{x}}}
+ * is HTML-escaped by default. Every template of every served language is compiled when loaded, so a
+ * broken override is reported at start (or reload), not on the first visit.
+ *
+ * <p>Template names are flat: {@code PAGE.LANG.mustache} for a page, {@code layout.LANG.mustache}
+ * for the frame around it, and {@code style.css}, served as is.
+ */
+final class NoticeTemplates {
+  static final String BUILT_IN = "/org/exitfilter/notice/templates/";
+  static final String STYLESHEET = "style.css";
+
+  /** The pages, by the template name they are rendered from. */
+  enum Page {
+    INDEX("index"),
+    BANS("bans"),
+    REQUEST_A_BAN("request-a-ban");
+
+    final String template;
+
+    Page(String template) {
+      this.template = template;
+    }
+  }
+
+  private final Map<String, Mustache> pages;
+  private final byte[] stylesheet;
+
+  private NoticeTemplates(Map<String, Mustache> pages, byte[] stylesheet) {
+    this.pages = pages;
+    this.stylesheet = stylesheet;
+  }
+
+  /**
+   * Compiles every page for every language.
+   *
+   * @param overrides the operator's folder, or {@code null} for the built-in templates alone
+   * @throws NoticeTemplateException naming each broken or missing template as file:line
+   */
+  static NoticeTemplates load(Path overrides, List<String> languages)
+      throws NoticeTemplateException {
+    Resolver resolver = new Resolver(overrides);
+    DefaultMustacheFactory factory = new DefaultMustacheFactory(resolver);
+    Map<String, Mustache> pages = new HashMap<>();
+    List<String> problems = new ArrayList<>();
+    for (String language : languages) {
+      for (Page page : Page.values()) {
+        String name = name(page, language);
+        try {
+          if (resolver.where(name) == null) {
+            problems.add(
+                (overrides == null ? name : overrides.resolve(name))
+                    + ": error: no template for language '"
+                    + language
+                    + "'; write one in the templates: folder or leave the language out");
+            continue;
+          }
+          pages.put(name, factory.compile(name));
+        } catch (MustacheException e) {
+          problems.add(describe(e, resolver));
+        } catch (UncheckedIOException e) {
+          problems.add(name + ": error: cannot read: " + e.getCause().getMessage());
+        }
+      }
+    }
+    byte[] stylesheet;
+    try (Reader reader = resolver.getReader(STYLESHEET)) {
+      StringWriter text = new StringWriter();
+      reader.transferTo(text);
+      stylesheet = text.toString().getBytes(StandardCharsets.UTF_8);
+    } catch (IOException | UncheckedIOException e) {
+      problems.add(STYLESHEET + ": error: cannot read: " + e.getMessage());
+      stylesheet = new byte[0];
+    }
+    if (!problems.isEmpty()) {
+      throw new NoticeTemplateException(problems);
+    }
+    return new NoticeTemplates(Map.copyOf(pages), stylesheet);
+  }
+
+  private static String name(Page page, String language) {
+    return page.template + "." + language + ".mustache";
+  }
+
+  /** file:line: error: message, with the file the template came from. */
+  private static String describe(MustacheException e, Resolver resolver) {
+    TemplateContext context = e.getContext();
+    String message = e.getMessage();
+    int at = message.lastIndexOf(" @[");
+    if (at > 0) {
+      message = message.substring(0, at);
+    }
+    Throwable cause = e.getCause();
+    if (cause instanceof MustacheException inner && inner.getContext() != null) {
+      context = inner.getContext();
+      message = inner.getMessage();
+      at = message.lastIndexOf(" @[");
+      message = at > 0 ? message.substring(0, at) : message;
+    }
+    if (context == null) {
+      return "templates: error: " + message;
+    }
+    Object file = resolver.where(context.file());
+    return (file == null ? context.file() : file) + ":" + context.line() + ": error: " + message;
+  }
+
+  /** Renders a page; the scope's values are HTML-escaped unless a template asks otherwise. */
+  String render(Page page, String language, Map<String, Object> scope) {
+    StringWriter out = new StringWriter(8 * 1024);
+    pages.get(name(page, language)).execute(out, scope);
+    return out.toString();
+  }
+
+  byte[] stylesheet() {
+    return stylesheet;
+  }
+
+  /** The operator's file when there is one, else the built-in resource. */
+  private static final class Resolver implements MustacheResolver {
+    private final Path overrides;
+
+    Resolver(Path overrides) {
+      this.overrides = overrides;
+    }
+
+    /** The file or resource a template comes from, or {@code null} when there is none. */
+    Object where(String name) {
+      if (!name.matches("[A-Za-z0-9._-]+") || name.startsWith(".")) {
+        return null;
+      }
+      if (overrides != null && Files.isRegularFile(overrides.resolve(name))) {
+        return overrides.resolve(name);
+      }
+      return NoticeTemplates.class.getResource(BUILT_IN + name) != null ? "built-in " + name : null;
+    }
+
+    @Override
+    public Reader getReader(String name) {
+      Object where = where(name);
+      try {
+        if (where instanceof Path file) {
+          return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        }
+        if (where != null) {
+          InputStream in = NoticeTemplates.class.getResourceAsStream(BUILT_IN + name);
+          return new InputStreamReader(in, StandardCharsets.UTF_8);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return null;
+    }
+  }
+}
