@@ -225,19 +225,18 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       startExchange(next, kept, request);
       return;
     }
-    UpstreamRelay relay = new UpstreamRelay();
     destinations.dial(
         ctx.channel(),
         destination,
         matcher,
         nameVerdict,
-        ProxyInitializer.upstreamHttp(context, relay),
+        ProxyInitializer.upstreamHttp(context),
         channel ->
             startExchange(
                 next,
                 new UpstreamConnection(
                     channel,
-                    relay,
+                    ProxyInitializer.relayOf(channel),
                     destination,
                     List.of(((InetSocketAddress) channel.remoteAddress()).getAddress())),
                 request),

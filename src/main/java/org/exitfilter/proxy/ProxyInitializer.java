@@ -80,10 +80,11 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
   }
 
   /**
-   * The pipeline of an upstream connection that carries HTTP exchanges, ending in {@code relay}
-   * (which the exchanges link to in turn).
+   * The pipeline of an upstream connection that carries HTTP exchanges, ending in an {@link
+   * UpstreamRelay} (which the exchanges link to in turn; see {@link #relayOf}). A relay of its own
+   * for every channel: a dial may open several channels (RFC 8305) before one wins.
    */
-  static ChannelInitializer<Channel> upstreamHttp(ServerContext context, UpstreamRelay relay) {
+  static ChannelInitializer<Channel> upstreamHttp(ServerContext context) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
@@ -95,9 +96,14 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
             .addLast(
                 CODEC,
                 new UpstreamCodec(limits.maxRequestLineLength(), limits.maxHeaderSize(), 64 * 1024))
-            .addLast(RELAY, relay);
+            .addLast(RELAY, new UpstreamRelay());
       }
     };
+  }
+
+  /** The relay {@link #upstreamHttp} put at the end of {@code upstream}'s pipeline. */
+  static UpstreamRelay relayOf(Channel upstream) {
+    return (UpstreamRelay) upstream.pipeline().get(RELAY);
   }
 
   /** The pipeline of an upstream connection that will carry a tunnel. */
