@@ -1,8 +1,10 @@
 package org.exitfilter.requests.verify;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -14,6 +16,14 @@ import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.RuleKind;
 import org.exitfilter.match.Matcher;
+import org.exitfilter.net.Host;
+import org.exitfilter.net.HostAndPort;
+import org.exitfilter.net.HostParser;
+import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.policy.Decision;
+import org.exitfilter.policy.DestinationPolicy;
+import org.exitfilter.policy.DestinationPolicy.Access;
+import org.exitfilter.proxy.DestinationResolver;
 import org.exitfilter.requests.mail.CandidateFinder;
 import org.exitfilter.requests.store.BanRequest;
 import org.exitfilter.requests.store.BanRequest.Candidate;
@@ -24,7 +34,8 @@ import org.exitfilter.requests.store.BanRequest.Method;
  * Checks the three ways an owner can prove control of a name: a TXT record {@code
  * _exitfilter-ban.NAME} holding the token (asked of the configured resolver), the file {@code
  * http://NAME/.well-known/exitfilter-ban.txt} holding it (fetched through the proxy's own checks,
- * see {@link ProxiedFetch}), and, weakest, a sender address at the name.
+ * asked of the {@link DestinationPolicy} first, then fetched through the proxy, see {@link
+ * ProxiedFetch}), and, weakest, a sender address at the name.
  *
  * <p>The verification proxy is started on the first HTTP check and stopped on {@link #close()}.
  */
@@ -40,6 +51,8 @@ public final class Verifier implements AutoCloseable {
   private final int httpPort;
   private final Clock clock;
   private ProxiedFetch fetch;
+  private Matcher matcher;
+  private DestinationResolver resolver;
 
   /**
    * @param httpPort the port of the proof URL: 80, except in tests, whose origins listen on
@@ -137,13 +150,27 @@ public final class Verifier implements AutoCloseable {
         URI.create("http://" + host + (httpPort == 80 ? "" : ":" + httpPort) + WELL_KNOWN_PATH);
     ProxiedFetch proxy = fetch();
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      String refused = policyRefusal(uri);
+      if (refused != null) {
+        return new Check(name, method, false, uri + ": " + refused);
+      }
       ProxiedFetch.Response response = proxy.get(uri);
       if (response.failure() != null) {
         return new Check(name, method, false, uri + ": " + response.failure());
       }
-      String refused = proxyRefusal(response);
-      if (refused != null) {
-        return new Check(name, method, false, uri + ": " + refused);
+      if (response.proxyStatus() != null && response.status() >= 400) {
+        // Allowed by the policy a moment ago, so the proxy failed to fetch (unreachable, timed
+        // out) or the list changed in between; its own words say which.
+        return new Check(
+            name,
+            method,
+            false,
+            uri
+                + ": the proxy could not fetch it (HTTP "
+                + response.status()
+                + ", "
+                + response.proxyStatus()
+                + ")");
       }
       int status = response.status();
       if (status >= 300 && status < 400 && response.location() != null) {
@@ -170,36 +197,44 @@ public final class Verifier implements AutoCloseable {
   }
 
   /**
-   * What the proxy decided about one fetch: {@code null} when it let the request through (whatever
-   * the origin answered then), else why it refused or could not fetch, in the operator's words.
-   *
-   * <p><b>POLICY SWITCH (issue 10):</b> this is the one place where verification learns the proxy's
-   * decision, and the only reader of {@code Proxy-Status}. Today it recovers the reason by matching
-   * that header in the answer of the loopback proxy that {@link ProxiedFetch} starts. When the
-   * Netty-free destination policy is merged, ask the policy for the URL's host and port instead
-   * (before the fetch) and map its sealed decision to these same texts; the callers stay as they
-   * are.
+   * What the destination policy says about fetching {@code uri}, asked exactly as the proxy asks it
+   * (same blocklist, same resolver, same address rules): {@code null} when it may be fetched, else
+   * why not, in the operator's words. The fetch itself still goes through the proxy, which decides
+   * again before it connects.
    */
-  private static String proxyRefusal(ProxiedFetch.Response response) {
-    if (response.proxyStatus() == null || response.status() < 400) {
+  private String policyRefusal(URI uri) throws IOException, ConfigException {
+    boolean https = "https".equalsIgnoreCase(uri.getScheme());
+    HostAndPort destination;
+    try {
+      destination =
+          new HostAndPort(
+              HostParser.parse(uri.getHost()),
+              uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80);
+    } catch (InvalidHostException | IllegalArgumentException e) {
+      return "not a host the proxy accepts";
+    }
+    List<InetAddress> addresses = List.of();
+    if (destination.host() instanceof Host.Name) {
+      try {
+        addresses = resolver().lookup(destination.host());
+      } catch (UnknownHostException e) {
+        return "the name does not resolve";
+      }
+    }
+    Decision decision =
+        DestinationPolicy.of(config)
+            .decide(matcher(), destination, https ? Access.CONNECT : Access.HTTP, addresses);
+    if (!(decision instanceof Decision.Refused refused)) {
       return null;
     }
-    String status = response.proxyStatus().toLowerCase(Locale.ROOT);
-    if (status.contains("error=http_request_denied")) {
-      return "refused: the name or its address is on the blocklist";
-    }
-    if (status.contains("error=destination_ip_prohibited")) {
-      return "refused: the name resolves to a private or local address"
-          + " (allow-private-destinations is false)";
-    }
-    if (status.contains("error=dns_")) {
-      return "the name does not resolve";
-    }
-    return "the proxy could not fetch it (HTTP "
-        + response.status()
-        + ", "
-        + response.proxyStatus()
-        + ")";
+    return switch (refused.refusal()) {
+      case BLOCKED_NAME, BLOCKED_ADDRESS, INVALID_SERVER_NAME ->
+          "refused: the name or its address is on the blocklist";
+      case NON_PUBLIC_ADDRESS ->
+          "refused: the name resolves to a private or local address"
+              + " (allow-private-destinations is false)";
+      case PORT_NOT_ALLOWED -> "refused: the proxy does not tunnel to this port (connect-ports)";
+    };
   }
 
   /**
@@ -220,19 +255,36 @@ public final class Verifier implements AutoCloseable {
 
   private ProxiedFetch fetch() throws IOException, ConfigException {
     if (fetch == null) {
-      Matcher matcher =
+      fetch = ProxiedFetch.start(config, matcher());
+    }
+    return fetch;
+  }
+
+  /** The blocklist as it stands today, compiled once for this verifier's checks and its proxy. */
+  private Matcher matcher() throws IOException, ConfigException {
+    if (matcher == null) {
+      matcher =
           Matcher.compile(
               BlocklistLoader.load(config.blocklist()),
               LocalDate.now(clock.withZone(ZoneOffset.UTC)));
-      fetch = ProxiedFetch.start(config, matcher);
     }
-    return fetch;
+    return matcher;
+  }
+
+  private DestinationResolver resolver() {
+    if (resolver == null) {
+      resolver = DestinationResolver.standalone(config);
+    }
+    return resolver;
   }
 
   @Override
   public void close() {
     if (fetch != null) {
       fetch.close();
+    }
+    if (resolver != null) {
+      resolver.close();
     }
   }
 }
