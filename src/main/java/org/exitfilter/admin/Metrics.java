@@ -3,10 +3,8 @@ package org.exitfilter.admin;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Locale;
-import java.util.function.DoubleSupplier;
 import org.exitfilter.config.Rule;
 import org.exitfilter.proxy.ProxyObserver;
 import org.exitfilter.reload.ReloadResult;
@@ -30,7 +28,7 @@ public final class Metrics implements ProxyObserver {
   private final Counter reloads;
   private final Gauge blocklistValid;
 
-  public Metrics(DoubleSupplier cacheHitRatio) {
+  public Metrics() {
     requests =
         Counter.builder()
             .name("exitfilter_requests_total")
@@ -85,11 +83,6 @@ public final class Metrics implements ProxyObserver {
             .withoutExemplars()
             .register(registry);
     blocklistValid.set(1);
-    GaugeWithCallback.builder()
-        .name("exitfilter_matcher_cache_hit_ratio")
-        .help("Share of name lookups answered from the snapshot's verdict cache")
-        .callback(callback -> callback.call(cacheHitRatio.getAsDouble()))
-        .register(registry);
   }
 
   PrometheusRegistry registry() {

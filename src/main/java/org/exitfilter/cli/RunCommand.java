@@ -87,7 +87,7 @@ public final class RunCommand implements Callable<Integer> {
     // a reference kept here would hold every list entry a second time.
     blocklist = null;
     CurrentBlocklist.releaseBuildMemory();
-    Metrics metrics = new Metrics(() -> current.get().cacheHitRatio());
+    Metrics metrics = new Metrics();
     CountDownLatch stopping = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     // The JVM halts once the shutdown hooks return, so the hook waits for the close below.

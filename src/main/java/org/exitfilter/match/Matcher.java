@@ -38,13 +38,8 @@ public interface Matcher {
    */
   Matcher onDay(LocalDate day);
 
-  /** The share of name lookups answered from this snapshot's verdict cache; 0 without a cache. */
-  default double cacheHitRatio() {
-    return 0;
-  }
-
   /** Compiles a blocklist for lookups on the given UTC day. */
   static Matcher compile(Blocklist blocklist, LocalDate day) {
-    return Matchers.compile(blocklist, day, Matchers.DEFAULT_MODE);
+    return CompiledMatcher.compile(blocklist, day);
   }
 }

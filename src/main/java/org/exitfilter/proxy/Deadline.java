@@ -1,6 +1,7 @@
 package org.exitfilter.proxy;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -9,11 +10,15 @@ import java.util.concurrent.TimeUnit;
  * scheduled task. At most one task per connection is pending; when it fires before the current
  * deadline (because the deadline moved), it re-arms itself for the rest. Confined to one event
  * loop, like the connection that owns it.
+ *
+ * <p>Time is read from the executor's {@link Ticker}, the clock its scheduled tasks run by, so that
+ * a test on {@code EmbeddedChannel} moves both with {@code advanceTimeBy}.
  */
 final class Deadline {
   private static final long NONE = Long.MIN_VALUE;
 
   private final EventExecutor executor;
+  private final Ticker ticker;
   private final Runnable onExpiry;
   private long due = NONE;
   private long taskDue = NONE;
@@ -21,12 +26,13 @@ final class Deadline {
 
   Deadline(EventExecutor executor, Runnable onExpiry) {
     this.executor = executor;
+    this.ticker = executor.ticker();
     this.onExpiry = onExpiry;
   }
 
   /** Expires {@code timeoutNanos} from now, replacing any deadline already set. */
   void set(long timeoutNanos) {
-    due = System.nanoTime() + timeoutNanos;
+    due = ticker.nanoTime() + timeoutNanos;
     if (task == null || due - taskDue < 0) {
       schedule(timeoutNanos);
     }
@@ -54,7 +60,7 @@ final class Deadline {
     if (task != null) {
       task.cancel(false);
     }
-    taskDue = System.nanoTime() + delayNanos;
+    taskDue = ticker.nanoTime() + delayNanos;
     task = executor.schedule(this::fire, delayNanos, TimeUnit.NANOSECONDS);
   }
 
@@ -63,7 +69,7 @@ final class Deadline {
     if (due == NONE) {
       return;
     }
-    long remaining = due - System.nanoTime();
+    long remaining = due - ticker.nanoTime();
     if (remaining > 0) {
       schedule(remaining);
     } else {

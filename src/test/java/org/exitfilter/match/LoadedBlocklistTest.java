@@ -9,12 +9,10 @@ import java.time.LocalDate;
 import org.exitfilter.config.Blocklist;
 import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.Rule;
-import org.exitfilter.match.Matchers.CacheMode;
 import org.exitfilter.match.Verdict.Decision;
 import org.exitfilter.net.Host;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** The matcher on blocklists read by the real loader, list files included. */
 class LoadedBlocklistTest {
@@ -55,11 +53,10 @@ class LoadedBlocklistTest {
     return blocklist.bans().stream().filter(r -> r.value().equals(value)).findFirst().orElseThrow();
   }
 
-  @ParameterizedTest
-  @EnumSource(CacheMode.class)
-  void entriesOfTheBlocklistFileAreReportedAsLoaded(CacheMode mode) throws Exception {
+  @Test
+  void entriesOfTheBlocklistFileAreReportedAsLoaded() throws Exception {
     Blocklist blocklist = load();
-    Matcher matcher = Matchers.compile(blocklist, DAY, mode);
+    Matcher matcher = Matcher.compile(blocklist, DAY);
 
     assertThat(matcher.check(new Host.Name("www.example.org"), 80).rule())
         .isSameAs(ban(blocklist, "example.org"));
@@ -69,11 +66,10 @@ class LoadedBlocklistTest {
         .isEqualTo(Decision.EXEMPT);
   }
 
-  @ParameterizedTest
-  @EnumSource(CacheMode.class)
-  void entriesOfListFilesAreReportedEqualToTheLoadedOnes(CacheMode mode) throws Exception {
+  @Test
+  void entriesOfListFilesAreReportedEqualToTheLoadedOnes() throws Exception {
     Blocklist blocklist = load();
-    Matcher matcher = Matchers.compile(blocklist, DAY, mode);
+    Matcher matcher = Matcher.compile(blocklist, DAY);
 
     Verdict forum = matcher.check(new Host.Name("www.forum.example.com"), 443);
     assertThat(forum.rule()).isEqualTo(ban(blocklist, "forum.example.com"));

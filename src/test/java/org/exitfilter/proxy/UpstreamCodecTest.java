@@ -3,11 +3,13 @@ package org.exitfilter.proxy;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -70,6 +72,61 @@ class UpstreamCodecTest {
     } finally {
       channel.finishAndReleaseAll();
     }
+  }
+
+  @Test
+  void informationalResponseToAHeadLeavesTheHeadForTheFinalResponse() {
+    EmbeddedChannel channel = new EmbeddedChannel(new UpstreamCodec(4096, 8192, 65536));
+    ByteBuf in =
+        Unpooled.copiedBuffer(
+            "HTTP/1.1 100 Continue\r\n\r\n"
+                + RESPONSE
+                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+            ISO_8859_1);
+
+    send(channel, HttpMethod.HEAD);
+    send(channel, HttpMethod.GET);
+    channel.writeInbound(in);
+
+    HttpResponse informational = channel.readInbound();
+    assertThat(informational.status()).isEqualTo(HttpResponseStatus.CONTINUE);
+    ReferenceCountUtil.release(channel.readInbound());
+    HttpResponse head = channel.readInbound();
+    assertThat(head.status()).isEqualTo(HttpResponseStatus.OK);
+    LastHttpContent headEnd = channel.readInbound();
+    assertThat(headEnd.content().isReadable())
+        .as("the 200 answers the HEAD: no body, whatever its Content-Length says")
+        .isFalse();
+    headEnd.release();
+    assertThat((Object) channel.readInbound()).isInstanceOf(HttpResponse.class);
+    LastHttpContent getBody = channel.readInbound();
+    assertThat(getBody.content().toString(ISO_8859_1)).as("the GET's body").isEqualTo("ok");
+    getBody.release();
+
+    assertThat(channel.finishAndReleaseAll()).as("nothing left unread").isFalse();
+    assertThat(in.refCnt()).as("the bytes written in were released").isZero();
+  }
+
+  @Test
+  void requestIsEncodedAsSentAndItsBodyBufferReleased() {
+    EmbeddedChannel channel = new EmbeddedChannel(new UpstreamCodec(4096, 8192, 65536));
+    ByteBuf body = Unpooled.copiedBuffer("abc", ISO_8859_1);
+    DefaultFullHttpRequest request =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/form", body);
+    request.headers().set("Host", "example.test").set("Content-Length", 3);
+
+    channel.writeOutbound(request);
+    StringBuilder wire = new StringBuilder();
+    ByteBuf out;
+    while ((out = channel.readOutbound()) != null) {
+      wire.append(out.toString(ISO_8859_1));
+      out.release();
+    }
+
+    assertThat(wire.toString())
+        .isEqualTo("POST /form HTTP/1.1\r\nHost: example.test\r\nContent-Length: 3\r\n\r\nabc");
+    assertThat(channel.finishAndReleaseAll()).as("nothing left unread").isFalse();
+    assertThat(body.refCnt()).as("the body was released once written").isZero();
   }
 
   private static void send(EmbeddedChannel channel, HttpMethod method) {

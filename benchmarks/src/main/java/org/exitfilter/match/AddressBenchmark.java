@@ -3,7 +3,6 @@ package org.exitfilter.match;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import org.exitfilter.config.Blocklist;
-import org.exitfilter.match.Matchers.CacheMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -42,7 +41,7 @@ public class AddressBenchmark {
   @Setup
   public void setUp() {
     Blocklist blocklist = BenchmarkLists.blocklist(rules);
-    matcher = Matchers.compile(blocklist, BenchmarkLists.DAY, CacheMode.NONE);
+    matcher = CacheMode.NONE.compile(blocklist, BenchmarkLists.DAY);
     traffic = BenchmarkLists.addressTraffic(blocklist, TRAFFIC);
   }
 

@@ -2,7 +2,6 @@ package org.exitfilter.match;
 
 import java.util.concurrent.TimeUnit;
 import org.exitfilter.config.Blocklist;
-import org.exitfilter.match.Matchers.CacheMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -36,6 +35,6 @@ public class CompileBenchmark {
 
   @Benchmark
   public Matcher compile() {
-    return Matchers.compile(blocklist, BenchmarkLists.DAY, CacheMode.NONE);
+    return CacheMode.NONE.compile(blocklist, BenchmarkLists.DAY);
   }
 }

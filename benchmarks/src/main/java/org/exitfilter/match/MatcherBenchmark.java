@@ -3,7 +3,6 @@ package org.exitfilter.match;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.exitfilter.config.Blocklist;
-import org.exitfilter.match.Matchers.CacheMode;
 import org.exitfilter.net.Host;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,7 +53,7 @@ public class MatcherBenchmark {
   @Setup
   public void setUp() {
     Blocklist blocklist = BenchmarkLists.blocklist(rules);
-    matcher = Matchers.compile(blocklist, BenchmarkLists.DAY, CacheMode.valueOf(cache));
+    matcher = CacheMode.valueOf(cache).compile(blocklist, BenchmarkLists.DAY);
     traffic = BenchmarkLists.traffic(blocklist, TRAFFIC);
     hot = Arrays.copyOf(traffic, HOT);
   }

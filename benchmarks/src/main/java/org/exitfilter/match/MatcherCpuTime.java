@@ -3,7 +3,6 @@ package org.exitfilter.match;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import org.exitfilter.config.Blocklist;
-import org.exitfilter.match.Matchers.CacheMode;
 import org.exitfilter.net.Host;
 
 /**
@@ -31,7 +30,7 @@ public final class MatcherCpuTime {
       int rules = Integer.parseInt(arg.substring(0, arg.indexOf(':')));
       CacheMode mode = CacheMode.valueOf(arg.substring(arg.indexOf(':') + 1));
       Blocklist blocklist = BenchmarkLists.blocklist(rules);
-      Matcher matcher = Matchers.compile(blocklist, BenchmarkLists.DAY, mode);
+      Matcher matcher = mode.compile(blocklist, BenchmarkLists.DAY);
       Host.Name[] traffic = BenchmarkLists.traffic(blocklist, TRAFFIC);
       for (int round = 0; round < ROUNDS; round++) {
         long start = threads.getCurrentThreadCpuTime();

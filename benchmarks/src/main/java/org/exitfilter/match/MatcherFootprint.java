@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import org.exitfilter.config.Blocklist;
-import org.exitfilter.match.Matchers.CacheMode;
 
 /**
  * Heap retained by a compiled matcher per entry, once the loaded blocklist is gone, and the time of
@@ -23,7 +22,7 @@ public final class MatcherFootprint {
 
   public static void main(String[] args) {
     // Load and compile the classes first, so their metadata is not counted as the first size's.
-    Matchers.compile(BenchmarkLists.blocklist(1000), BenchmarkLists.DAY, CacheMode.NONE);
+    CacheMode.NONE.compile(BenchmarkLists.blocklist(1000), BenchmarkLists.DAY);
     System.out.printf(
         "%10s %14s %14s %14s %12s%n",
         "entries", "list B/entry", "matcher B/ent", "matcher MiB", "compile ms");
@@ -38,7 +37,7 @@ public final class MatcherFootprint {
     retained = blocklist;
     long withList = usedAfterGc();
     long start = System.nanoTime();
-    Matcher matcher = Matchers.compile(blocklist, BenchmarkLists.DAY, CacheMode.NONE);
+    Matcher matcher = CacheMode.NONE.compile(blocklist, BenchmarkLists.DAY);
     long compileNanos = System.nanoTime() - start;
     blocklist = null;
     retained = matcher;

@@ -7,9 +7,12 @@ import java.time.LocalDate;
 import org.exitfilter.net.Host;
 
 /**
- * A compiled matcher with a cache of name verdicts in front. The cache belongs to this snapshot, so
- * a reload starts a new one and never serves a verdict of an older list. A hit reads the cache
- * without locks and allocates nothing: the key is the name object the caller already has.
+ * A compiled matcher with a cache of name verdicts in front, kept in the benchmarks only: on Zipf
+ * traffic it was several times slower than the plain {@link CompiledMatcher} (RESULTS.md).
+ *
+ * <p>The cache belongs to this snapshot, so a reload starts a new one and never serves a verdict of
+ * an older list. A hit reads the cache without locks and allocates nothing: the key is the name
+ * object the caller already has.
  *
  * <p>When no name entry is limited to ports, the verdict of a name is the same on every port and is
  * cached as is; otherwise the cache holds a few verdicts per name, by port.
