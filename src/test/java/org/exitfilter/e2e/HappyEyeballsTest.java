@@ -6,16 +6,13 @@ import static org.exitfilter.e2e.RelayTestSupport.get;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.exitfilter.testing.HttpOrigin;
 import org.exitfilter.testing.ProxyFixture;
 import org.exitfilter.testing.RawClient;
 import org.exitfilter.testing.RawResponse;
+import org.exitfilter.testing.SilentListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,25 +73,17 @@ class HappyEyeballsTest {
   @Test
   void aSilentFirstAddressDoesNotHoldTheNextOneBackUntilTheConnectTimeout() throws Exception {
     // Same port as the origin, another loopback address: a listener that never accepts.
-    try (ServerSocket silent =
-        new ServerSocket(origin.port(), 1, InetAddress.getByName("127.0.0.2"))) {
-      List<Socket> queued = fillAcceptQueue(silent);
-      try {
-        proxy.dns().put("silent-first.test", "127.0.0.2", "127.0.0.1");
+    try (SilentListener silent = SilentListener.start("127.0.0.2", origin.port())) {
+      proxy.dns().put("silent-first.test", "127.0.0.2", "127.0.0.1");
 
-        RawResponse response = exchange("silent-first.test", origin.port());
+      RawResponse response = exchange("silent-first.test", origin.port());
 
-        assertThat(response.status())
-            .as("the next attempt started while the first was still connecting")
-            .isEqualTo(200);
-        // While the silent address still drops SYNs: the attempt to it was closed when the other
-        // won, not left connecting until the timeout.
-        proxy.awaitNoOpenChannels();
-      } finally {
-        for (Socket socket : queued) {
-          socket.close();
-        }
-      }
+      assertThat(response.status())
+          .as("the next attempt started while the first was still connecting")
+          .isEqualTo(200);
+      // While the silent address still drops SYNs: the attempt to it was closed when the other
+      // won, not left connecting until the timeout.
+      proxy.awaitNoOpenChannels();
     }
   }
 
@@ -122,22 +111,5 @@ class HappyEyeballsTest {
     RawResponse response = exchange("all-dead.test", closedPort);
 
     assertProxyError(response, 502, "connection_refused");
-  }
-
-  /** Connects until a connection attempt goes unanswered; returns the connections made. */
-  private static List<Socket> fillAcceptQueue(ServerSocket listener) throws IOException {
-    List<Socket> queued = new ArrayList<>();
-    InetSocketAddress address = (InetSocketAddress) listener.getLocalSocketAddress();
-    for (int i = 0; i < 8; i++) {
-      Socket socket = new Socket();
-      try {
-        socket.connect(address, 200);
-        queued.add(socket);
-      } catch (IOException e) {
-        socket.close();
-        return queued;
-      }
-    }
-    throw new AssertionError("the accept queue never filled: " + queued.size() + " connections");
   }
 }

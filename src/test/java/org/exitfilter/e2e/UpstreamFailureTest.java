@@ -11,19 +11,16 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.exitfilter.testing.Await;
 import org.exitfilter.testing.BodyPattern;
 import org.exitfilter.testing.HttpOrigin;
 import org.exitfilter.testing.ProxyFixture;
 import org.exitfilter.testing.RawClient;
 import org.exitfilter.testing.RawResponse;
+import org.exitfilter.testing.SilentListener;
 import org.exitfilter.testing.UploadReceipt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -112,43 +109,16 @@ class UpstreamFailureTest {
   void anOriginThatNeverAcceptsGets504ConnectionTimeoutAfterTheConnectTimeout() throws Exception {
     // A listener whose accept queue is full drops further SYNs: a silent destination that never
     // leaves loopback.
-    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      List<Socket> queued = fillAcceptQueue(full);
-      try {
-        RawResponse[] response = new RawResponse[1];
-        Duration took =
-            timed(
-                () ->
-                    response[0] =
-                        failedExchange("http://origin.test:" + full.getLocalPort() + "/"));
+    try (SilentListener silent = SilentListener.start("127.0.0.1", 0)) {
+      RawResponse[] response = new RawResponse[1];
+      Duration took =
+          timed(() -> response[0] = failedExchange("http://origin.test:" + silent.port() + "/"));
 
-        assertProxyError(response[0], 504, "connection_timeout");
-        assertThat(took)
-            .as("answered once the connect timeout of %s passed", CONNECT_TIMEOUT)
-            .isGreaterThanOrEqualTo(CONNECT_TIMEOUT.minusMillis(50));
-      } finally {
-        for (Socket socket : queued) {
-          socket.close();
-        }
-      }
+      assertProxyError(response[0], 504, "connection_timeout");
+      assertThat(took)
+          .as("answered once the connect timeout of %s passed", CONNECT_TIMEOUT)
+          .isGreaterThanOrEqualTo(CONNECT_TIMEOUT.minusMillis(50));
     }
-  }
-
-  /** Connects until a connection attempt goes unanswered; returns the connections made. */
-  private static List<Socket> fillAcceptQueue(ServerSocket listener) throws IOException {
-    List<Socket> queued = new ArrayList<>();
-    InetSocketAddress address = (InetSocketAddress) listener.getLocalSocketAddress();
-    for (int i = 0; i < 8; i++) {
-      Socket socket = new Socket();
-      try {
-        socket.connect(address, 200);
-        queued.add(socket);
-      } catch (IOException e) {
-        socket.close();
-        return queued;
-      }
-    }
-    throw new AssertionError("the accept queue never filled: " + queued.size() + " connections");
   }
 
   @Test
