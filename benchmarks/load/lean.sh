@@ -404,7 +404,7 @@ stop origin
 
 RESULTS_DIR="$HERE/results"
 mkdir -p "$RESULTS_DIR"
-BASE="$RESULTS_DIR/LEAN-$(date -u +%F-%H%M)$( ((QUICK)) && echo -quick)"
+BASE="$RESULTS_DIR/LEAN-$(date -u +%F-%H%M)$( ((QUICK)) && echo -quick || true)"
 META="$WORK/meta.env"
 {
   machine_meta
