@@ -243,6 +243,9 @@ public final class Lean {
     });
     tableRow("peak of VmRSS sampled every 50 ms, MiB",
         i -> fmt(kibToMib(factNum(i, "reload_rss_max_sampled_kib"))));
+    tableRow("RSS 1 s after the reload / " + meta.getOrDefault("reload_late", "35") + " s after, MiB",
+        i -> fmt(kibToMib(factNum(i, "reload_rss_after_kib"))) + " / "
+            + fmt(kibToMib(factNum(i, "reload_rss_late_kib"))));
     tableRow("live heap per list entry, bytes", i -> i.startsWith("squid") ? "" : fmt(heapPerEntry(i)));
     String idle = fmt(parse(meta.get("idle_conns")));
     tableRow(idle + " idle keep-alive clients: answered / failed",

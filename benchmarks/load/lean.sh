@@ -29,6 +29,7 @@ LISTS ("10k 1m"), SYSTEMS ("exitfilter squid"), BASELINE_JAR (adds exitfilter-be
 java -jar BASELINE_JAR), BASELINE_JAVA_OPTS, JAVA_OPTS (exitfilter's JVM options: passed as
 EXITFILTER_JAVA_OPTS to bin/exitfilter when the checkout has it, else to java -jar),
 IDLE_CONNS (10000), BUSY_CONNS (9000), BUSY_SECONDS (20), MANY_LIST (1m), RELOAD_TIMEOUT (s, 120),
+RELOAD_LATE (s after the last reload for the late RSS sample, 35),
 PORT_BASE (default the first free block of ten from 18580), PROXY_CPUS, LOAD_CPUS (with --pin),
 ORIGIN_HOST (localhost), ORIGIN_SERVER (auto, nginx or netty), MAX_MINUTES (35; quick 15).
 EOF
@@ -161,16 +162,9 @@ jvm_pid() { # pid: that process if it is a JVM, else its first descendant that i
 start_instance() { # instance: starts it, measures launch to listening and to a first answer
   local i=$1 v l port dir t0 t_listen t_ready cmd=()
   v=$(variant_of "$i") l=$(list_of "$i") port=${PORT[$i]} dir="$WORK/$i"
-  mkdir -p "$dir"
-  # Each instance has its own copy of the list, so that a reload touches that instance only.
   if [[ $v == squid ]]; then
-    cp "$WORK/lists/squid-$l.txt" "$dir/list.txt"
-    squid_config "$dir" "$l" "$port" "$dir/list.txt"
     cmd=(squid -N -f "$dir/squid.conf")
   else
-    cp "$WORK/lists/domains-$l.txt" "$dir/list.txt"
-    sed "s|file: domains-$l.txt|file: list.txt|" "$WORK/lists/blocklist-$l.yaml" >"$dir/blocklist.yaml"
-    exitfilter_config "$dir" "$l" "$port" "$dir/blocklist.yaml"
     if [[ $v == exitfilter-before ]]; then
       # shellcheck disable=SC2206
       cmd=(java $BASELINE_JAVA_OPTS -jar "$BASELINE_JAR" run --config "$dir/exitfilter.yaml")
@@ -214,6 +208,26 @@ start_instance() { # instance: starts it, measures launch to listening and to a 
   fi
   log "$i: listening after $((t_listen - t0)) ms, first answer after $((t_ready - t0)) ms"
 }
+
+prepare_instance() { # instance: its folder, configuration and own copy of the list
+  local i=$1 v l port dir
+  v=$(variant_of "$i") l=$(list_of "$i") port=${PORT[$i]} dir="$WORK/$i"
+  mkdir -p "$dir"
+  # Each instance has its own copy of the list, so that a reload touches that instance only.
+  if [[ $v == squid ]]; then
+    cp "$WORK/lists/squid-$l.txt" "$dir/list.txt"
+    squid_config "$dir" "$l" "$port" "$dir/list.txt"
+  else
+    cp "$WORK/lists/domains-$l.txt" "$dir/list.txt"
+    sed "s|file: domains-$l.txt|file: list.txt|" "$WORK/lists/blocklist-$l.yaml" >"$dir/blocklist.yaml"
+    exitfilter_config "$dir" "$l" "$port" "$dir/blocklist.yaml"
+  fi
+}
+for i in "${INSTANCES[@]}" "${EMPTIES[@]}"; do prepare_instance "$i"; done
+# exitfilter reloads at start a list file changed (by its status-change time) within 2 s of its
+# load, in case an edit was saved during the load; a copy made just before the start would count
+# as one, and the figures after start would include that second load.
+sleep 3
 
 STARTED=()
 for i in "${INSTANCES[@]}"; do
@@ -307,7 +321,14 @@ reload() { # instance: append one new name to its list in place; time until it g
   fact "$i" reload_rss_after_kib "$(status_kib "$pid" VmRSS)"
   log "$i: reload $( [[ -n $t1 ]] && echo "answered 403 after $((t1 - t0)) ms" || echo "not seen within $RELOAD_TIMEOUT s (last $code)"); peak $(status_kib "$pid" VmHWM) KiB from $rss0 KiB"
 }
+RELOAD_LATE="${RELOAD_LATE:-35}"
 for i in "${STARTED[@]}"; do reload "$i"; done
+# Memory once what the reload left behind could be collected: exitfilter collects again 30 s after
+# a reload (a request that took the old list may hold it while it connects). Measured from the
+# last reload; the earlier instances have waited longer.
+log "waiting $RELOAD_LATE s for the RSS after the reloads"
+sleep "$RELOAD_LATE"
+for i in "${STARTED[@]}"; do fact "$i" reload_rss_late_kib "$(status_kib "$(measured_pid "$i")" VmRSS)"; done
 
 # ------------------------------------------------------------------ heap per list entry
 
@@ -383,7 +404,7 @@ stop origin
 
 RESULTS_DIR="$HERE/results"
 mkdir -p "$RESULTS_DIR"
-BASE="$RESULTS_DIR/LEAN-$(date -u +%F-%H%M)$( ((QUICK)) && echo -quick)"
+BASE="$RESULTS_DIR/LEAN-$(date -u +%F-%H%M)$( ((QUICK)) && echo -quick || true)"
 META="$WORK/meta.env"
 {
   machine_meta
@@ -402,6 +423,7 @@ META="$WORK/meta.env"
   echo "busy_conns=$BUSY_CONNS"
   echo "busy_seconds=$BUSY_SECONDS"
   echo "many_list=$MANY_LIST"
+  echo "reload_late=$RELOAD_LATE"
   echo "nofile=$NOFILE"
   echo "instances=${INSTANCES[*]}"
 } >"$META"

@@ -56,6 +56,13 @@ public final class BlocklistReloader implements AutoCloseable {
   private final CurrentBlocklist current;
   private final Clock clock;
   private final Consumer<ReloadResult> listener;
+
+  /**
+   * When the memory of the replaced snapshot is given back a second time after a reload: longer
+   * than a request holds the snapshot it took (its name lookup and its connect, 10 s by default).
+   */
+  static final Duration LATE_RELEASE = Duration.ofSeconds(30);
+
   private final ScheduledExecutorService executor;
   private final AtomicReference<ReloadResult> lastResult = new AtomicReference<>();
   private final WatchService watcher;
@@ -253,6 +260,11 @@ public final class BlocklistReloader implements AutoCloseable {
         blocklist.exceptions().size());
     blocklist = null; // only the compiled snapshot serves; let the loaded entries go
     CurrentBlocklist.releaseBuildMemory();
+    // A request that took the previous snapshot just before the swap holds it while it resolves
+    // and connects, so that collection may have had to keep the old list; without another full
+    // collection it would stay resident for good.
+    executor.schedule(
+        CurrentBlocklist::releaseBuildMemory, LATE_RELEASE.toSeconds(), TimeUnit.SECONDS);
     record(new ReloadResult(clock.instant(), true, trigger, List.of()));
   }
 

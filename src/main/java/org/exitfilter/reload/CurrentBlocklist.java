@@ -54,7 +54,8 @@ public final class CurrentBlocklist implements Supplier<Matcher> {
    * caller has dropped the loaded {@link Blocklist}. At a million entries a load needs about three
    * times the heap the compiled snapshot keeps; without a full collection the heap would stay at
    * that peak for good (the collectors shrink the heap only after one). Called once per load, at
-   * start and after each reload, never per request: with the serial collector and a live heap of
+   * start and after each reload (and once more a little later, for the previous snapshot that a
+   * request may still have held), never per request: with the serial collector and a live heap of
    * tens of megabytes it pauses the proxy for tens of milliseconds.
    */
   public static void releaseBuildMemory() {

@@ -173,6 +173,33 @@ class LauncherTest {
             "-XX:SharedArchiveFile=" + cache.resolve("exitfilter.jsa"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"17.0.15", "17.0.9", "21.0.1", "25"})
+  void aJavaThatCanTrimTheNativeHeapIsAskedTo(String version) throws Exception {
+    blocklistWithAListOf(10);
+    Files.writeString(javaHome.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+
+    Launch launch = launch(Map.of(), "run", "--config", config.toString());
+
+    assertThat(launch.jvmOptions())
+        .contains("-XX:TrimNativeHeapInterval=" + constant("TRIM_NATIVE_HEAP_MS"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"17.0.8", "17", "19.0.2", "21"})
+  void aJavaThatCannotTrimTheNativeHeapIsNotGivenTheOptionItWouldRefuse(String version)
+      throws Exception {
+    blocklistWithAListOf(10);
+    Files.writeString(javaHome.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+
+    Launch launch = launch(Map.of(), "run", "--config", config.toString());
+
+    assertThat(launch.jvmOptions())
+        .as("Java %s starts with these options", version)
+        .noneMatch(o -> o.startsWith("-XX:TrimNativeHeapInterval"))
+        .contains("-XX:+UseSerialGC");
+  }
+
   @Test
   void aMissingJarIsAClearErrorWithExitCode2() throws Exception {
     Files.delete(jar);
