@@ -28,7 +28,9 @@ public final class ConfigLoader {
           "blocklist",
           "block-page",
           "admin",
-          "limits");
+          "limits",
+          "shared-lists",
+          "state-dir");
   private static final List<String> LIMIT_KEYS =
       List.of(
           "max-connections",
@@ -67,6 +69,8 @@ public final class ConfigLoader {
     InetSocketAddress admin = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9128);
     YamlNode adminNode = null;
     Limits limits = Limits.DEFAULTS;
+    List<SharedListConfig> sharedLists = List.of();
+    Path stateDir = file.resolveSibling("state");
 
     for (YamlNode.Field field : topFields(root, problems)) {
       switch (field.key()) {
@@ -102,6 +106,8 @@ public final class ConfigLoader {
           }
         }
         case "limits" -> limits = limits(values, field);
+        case "shared-lists" -> sharedLists = SharedListsReader.read(values, field, file);
+        case "state-dir" -> stateDir = path(values, field, file, stateDir);
         default -> problems.add(field.where(), Keys.unknown(field.key(), KEYS));
       }
     }
@@ -121,7 +127,9 @@ public final class ConfigLoader {
         blocklist,
         blockPage,
         admin,
-        limits);
+        limits,
+        sharedLists,
+        stateDir);
   }
 
   private static List<YamlNode.Field> topFields(YamlNode root, Problems problems) {

@@ -25,6 +25,9 @@ import org.exitfilter.net.IpNetwork;
  * @param admin where the admin listener serves metrics and status ({@code admin:}, default
  *     127.0.0.1:9128), or {@code null} when set to {@code off}
  * @param limits resource limits ({@code limits:})
+ * @param sharedLists the signed ban lists followed from git ({@code shared-lists:}), in file order
+ * @param stateDir where the mirrors and accepted commits of shared lists live ({@code state-dir:},
+ *     default a folder "state" beside the config file)
  */
 public record ProxyConfig(
     Path file,
@@ -36,10 +39,40 @@ public record ProxyConfig(
     Path blocklist,
     Path blockPage,
     InetSocketAddress admin,
-    Limits limits) {
+    Limits limits,
+    List<SharedListConfig> sharedLists,
+    Path stateDir) {
 
   public ProxyConfig {
     clients = List.copyOf(clients);
     connectPorts = Set.copyOf(connectPorts);
+    sharedLists = List.copyOf(sharedLists);
+  }
+
+  /** A configuration without shared lists, its state beside the config file. */
+  public ProxyConfig(
+      Path file,
+      InetSocketAddress listen,
+      List<IpNetwork> clients,
+      InetSocketAddress resolver,
+      Set<Integer> connectPorts,
+      boolean allowPrivateDestinations,
+      Path blocklist,
+      Path blockPage,
+      InetSocketAddress admin,
+      Limits limits) {
+    this(
+        file,
+        listen,
+        clients,
+        resolver,
+        connectPorts,
+        allowPrivateDestinations,
+        blocklist,
+        blockPage,
+        admin,
+        limits,
+        List.of(),
+        file.resolveSibling("state"));
   }
 }
