@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -16,12 +17,14 @@ import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ConfigLoader;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.Rule;
+import org.exitfilter.match.LayeredMatcher;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
 import org.exitfilter.net.AddressClass;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.HostAndPort;
 import org.exitfilter.net.InvalidHostException;
+import org.exitfilter.shared.SharedLists;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -85,8 +88,9 @@ public final class CheckCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     Blocklist blocklist;
+    ProxyConfig proxyConfig;
     try {
-      ProxyConfig proxyConfig = ConfigLoader.load(config);
+      proxyConfig = ConfigLoader.load(config);
       allowPrivateDestinations = proxyConfig.allowPrivateDestinations();
       blocklist = BlocklistLoader.load(proxyConfig.blocklist(), BlocklistLoader.Analysis.PER_ENTRY);
     } catch (ConfigException e) {
@@ -94,7 +98,12 @@ public final class CheckCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.INVALID_CONFIG;
     }
-    Matcher matcher = Matcher.compile(blocklist, LocalDate.now(ZoneOffset.UTC));
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    // As the proxy layers them: the accepted commits of the shared lists under the operator's list.
+    Matcher matcher =
+        LayeredMatcher.of(
+            Matcher.compile(blocklist, today),
+            SharedLists.open(proxyConfig, Clock.systemUTC()).compile(today));
     boolean anyBlocked = false;
     for (int i = 0; i < targets.size(); i++) {
       HostAndPort destination = destinations.get(i);
