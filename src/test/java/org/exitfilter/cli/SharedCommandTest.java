@@ -1,10 +1,15 @@
 package org.exitfilter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.exitfilter.shared.TestFiles;
 import org.exitfilter.testing.GitServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +103,68 @@ class SharedCommandTest {
   }
 
   @Test
+  void aCommitSignedByOpenSshThroughGitIsAcceptedAsGitVerifyCommitAcceptsIt() throws Exception {
+    assumeTrue(onPath("git") && onPath("ssh-keygen"), "git and ssh-keygen are installed");
+    Path key = dir.resolve("openssh_key");
+    run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", key.toString());
+    String publicKey = Files.readString(dir.resolve("openssh_key.pub")).trim();
+    Cli.write(dir, "cascade.allowed_signers", "ops@example.net " + publicKey);
+    Path work = dir.resolve("openssh-work");
+    Files.createDirectories(work);
+    run(work, "git", "init", "-q", "-b", "main");
+    Cli.write(work, "blocklist.yaml", ONE_BAN);
+    run(work, "git", "add", "blocklist.yaml");
+    run(
+        work,
+        "git",
+        "-c",
+        "user.name=ops",
+        "-c",
+        "user.email=ops@example.net",
+        "-c",
+        "gpg.format=ssh",
+        "-c",
+        "user.signingkey=" + key,
+        "commit",
+        "-q",
+        "-S",
+        "-m",
+        "Ban banned.test");
+    run(
+        work,
+        "git",
+        "-c",
+        "gpg.ssh.allowedSignersFile=" + dir.resolve("cascade.allowed_signers"),
+        "verify-commit",
+        "HEAD");
+    run(work, "git", "push", "-q", git.url(), "main");
+
+    Cli.Result accepted = update();
+
+    assertThat(accepted.exitCode()).as(accepted.err()).isZero();
+    assertThat(accepted.out()).contains("accepted, signed by ops@example.net");
+    assertThat(check("banned.test").exitCode()).isEqualTo(ExitCodes.BLOCKED);
+  }
+
+  private static boolean onPath(String command) {
+    return Arrays.stream(System.getenv("PATH").split(":"))
+        .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
+  }
+
+  /** Runs a command in {@code folder}; fails the test unless it exits 0 within a minute. */
+  private static void run(Path folder, String... command) throws Exception {
+    Process process =
+        new ProcessBuilder(command)
+            .directory(folder.toFile())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
+  }
+
+  @Test
   void anUnsignedCommitIsRefusedAndTheAcceptedListKeepsAnswering() throws Exception {
     RevCommit good = git.commit(ops, "blocklist.yaml", ONE_BAN);
     update();
@@ -184,7 +251,7 @@ class SharedCommandTest {
     // The checked-out tree is gone too: it is rebuilt from the mirror in state-dir, offline.
     try (var trees = Files.list(dir.resolve("state/cascade"))) {
       for (Path tree : trees.filter(p -> p.getFileName().toString().startsWith("tree-")).toList()) {
-        org.exitfilter.shared.TestFiles.deleteRecursively(tree);
+        TestFiles.deleteRecursively(tree);
       }
     }
 
