@@ -2,14 +2,26 @@ package org.exitfilter.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.exitfilter.admin.AdminServer;
+import org.exitfilter.admin.Metrics;
+import org.exitfilter.admin.StatusReport;
+import org.exitfilter.reload.ReloadResult;
 import org.exitfilter.shared.SharedLists;
+import org.exitfilter.shared.UpdateResult;
 import org.exitfilter.testing.Await;
 import org.exitfilter.testing.GitServer;
 import org.exitfilter.testing.HttpOrigin;
@@ -57,6 +69,11 @@ class SharedListsFollowTest {
 
   /** Starts proxy {@code i} as run does: the accepted list from state-dir first, then follows. */
   private int follow(int i, String localBlocklist) throws Exception {
+    return follow(i, localBlocklist, (name, result) -> {});
+  }
+
+  private int follow(int i, String localBlocklist, BiConsumer<String, UpdateResult> listener)
+      throws Exception {
     ProxyFixture proxy =
         ProxyFixture.builder()
             .blocklist(localBlocklist)
@@ -80,7 +97,7 @@ class SharedListsFollowTest {
     }
     SharedLists shared = SharedLists.open(proxy.config(), Clock.systemUTC());
     proxy.blocklist().replaceShared(shared.compile(proxy.blocklist().get().day()));
-    shared.start(proxy.blocklist(), (name, result) -> {});
+    shared.start(proxy.blocklist(), listener);
     proxies.add(proxy);
     followers.add(shared);
     return proxies.size() - 1;
@@ -156,6 +173,49 @@ class SharedListsFollowTest {
 
     assertThat(status(restarted, "banned.test")).as("a restart, offline").isEqualTo(403);
     assertThat(followers.get(restarted).acceptedCommitAges()).containsKey("cascade");
+  }
+
+  @Test
+  void aRefusedUpdateShowsOnStatusAndInTheMetricsWhileTheAcceptedListServes() throws Exception {
+    RevCommit good = git.commit(ops, "blocklist.yaml", "bans:\n  - domain: banned.test\n");
+    Metrics metrics = new Metrics(() -> 0);
+    int proxy = follow(3, "bans: []\n", metrics::sharedListUpdated);
+    SharedLists shared = followers.get(proxy);
+    metrics.sharedLists(shared::acceptedCommitAges, shared::secondsSinceLastSuccess);
+    ReloadResult start = new ReloadResult(Instant.now(), true, "start", List.of());
+    try (AdminServer admin =
+        AdminServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            List.of(),
+            metrics,
+            () ->
+                StatusReport.of(
+                    proxies.get(proxy).blocklist().snapshot(), start, shared.status()))) {
+      Await.untilAsserted(() -> assertThat(status(proxy, "banned.test")).isEqualTo(403));
+      RevCommit unsigned = git.commit(null, "blocklist.yaml", "bans: []\n");
+
+      String refusal = "cascade@" + unsigned.name().substring(0, 7) + ": not signed";
+      Await.untilAsserted(() -> assertThat(fetch(admin, "/status")).contains(refusal));
+      String status = fetch(admin, "/status");
+      String scrape = fetch(admin, "/metrics");
+
+      assertThat(status).contains("\"acceptedCommit\" : \"" + good.name() + "\"");
+      assertThat(scrape)
+          .contains("exitfilter_shared_list_updates_total{list=\"cascade\",result=\"refused\"}")
+          .contains(
+              "exitfilter_shared_list_updates_total{list=\"cascade\",result=\"accepted\"} 1.0")
+          .contains("exitfilter_shared_list_accepted_commit_age_seconds{list=\"cascade\"}")
+          .contains("exitfilter_shared_list_last_success_age_seconds{list=\"cascade\"}");
+      assertThat(status(proxy, "banned.test")).as("the accepted list serves").isEqualTo(403);
+    }
+  }
+
+  private static String fetch(AdminServer admin, String path) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    URI uri = URI.create("http://127.0.0.1:" + admin.address().getPort() + path);
+    return client
+        .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /** A new proxy on proxy {@code i}'s state-dir, as a restart would be. */
