@@ -7,6 +7,7 @@ import org.exitfilter.cli.CheckCommand;
 import org.exitfilter.cli.ExitCodes;
 import org.exitfilter.cli.RequestsCommand;
 import org.exitfilter.cli.RunCommand;
+import org.exitfilter.cli.SharedCommand;
 import org.exitfilter.cli.ValidateCommand;
 import org.exitfilter.cli.Version;
 import picocli.CommandLine;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       CheckCommand.class,
       ValidateCommand.class,
-      RequestsCommand.class
+      RequestsCommand.class,
+      SharedCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

@@ -3,11 +3,15 @@ package org.exitfilter.admin;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.exitfilter.config.Rule;
 import org.exitfilter.proxy.ProxyObserver;
 import org.exitfilter.reload.ReloadResult;
+import org.exitfilter.shared.UpdateResult;
 
 /**
  * The proxy's Prometheus metrics. Aggregate counts only: by outcome, by blocklist entry (labelled
@@ -27,6 +31,7 @@ public final class Metrics implements ProxyObserver {
   private final Counter bytes;
   private final Counter reloads;
   private final Gauge blocklistValid;
+  private final Counter sharedUpdates;
 
   public Metrics() {
     requests =
@@ -83,6 +88,14 @@ public final class Metrics implements ProxyObserver {
             .withoutExemplars()
             .register(registry);
     blocklistValid.set(1);
+    sharedUpdates =
+        Counter.builder()
+            .name("exitfilter_shared_list_updates_total")
+            .help(
+                "Shared list updates by list and result (accepted, unchanged, refused, unreachable)")
+            .labelNames("list", "result")
+            .withoutExemplars()
+            .register(registry);
   }
 
   PrometheusRegistry registry() {
@@ -118,6 +131,32 @@ public final class Metrics implements ProxyObserver {
   @Override
   public void bytesDownstream(long count) {
     bytesDown.inc(count);
+  }
+
+  /**
+   * Exposes the age of each shared list's accepted commit and the time since a fetch last confirmed
+   * it, so that an operator can alert on a list gone stale (an unreachable remote never drops it).
+   */
+  public void sharedLists(
+      Supplier<Map<String, Double>> acceptedCommitAge,
+      Supplier<Map<String, Double>> sinceLastSuccess) {
+    GaugeWithCallback.builder()
+        .name("exitfilter_shared_list_accepted_commit_age_seconds")
+        .help("Seconds since the accepted commit of each shared list was made")
+        .labelNames("list")
+        .callback(callback -> acceptedCommitAge.get().forEach((l, v) -> callback.call(v, l)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("exitfilter_shared_list_last_success_age_seconds")
+        .help("Seconds since a fetch of each shared list last confirmed or accepted its commit")
+        .labelNames("list")
+        .callback(callback -> sinceLastSuccess.get().forEach((l, v) -> callback.call(v, l)))
+        .register(registry);
+  }
+
+  /** Records a shared list update: accepted, unchanged, refused or unreachable. */
+  public void sharedListUpdated(String list, UpdateResult result) {
+    sharedUpdates.labelValues(list, result.outcome().label()).inc();
   }
 
   /** Records a blocklist load attempt. */

@@ -1,6 +1,7 @@
 package org.exitfilter.admin;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.exitfilter.config.Blocklist;
 import org.exitfilter.config.Problem;
@@ -11,6 +12,19 @@ import org.exitfilter.reload.ReloadResult;
 /** The body of {@code /status}: which list serves, what it holds, how the last load went. */
 public final class StatusReport {
   private StatusReport() {}
+
+  /**
+   * The status with the shared lists' facts under {@code sharedLists} (one map per list, as {@code
+   * org.exitfilter.shared.SharedListState#toStatus} makes it).
+   */
+  public static Map<String, Object> of(
+      CurrentBlocklist.Snapshot snapshot,
+      ReloadResult last,
+      List<Map<String, Object>> sharedLists) {
+    Map<String, Object> status = of(snapshot, last);
+    status.put("sharedLists", sharedLists);
+    return status;
+  }
 
   public static Map<String, Object> of(CurrentBlocklist.Snapshot snapshot, ReloadResult last) {
     Blocklist.Summary list = snapshot.blocklist();

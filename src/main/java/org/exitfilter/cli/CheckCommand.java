@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ConfigLoader;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.Rule;
+import org.exitfilter.match.LayeredMatcher;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
 import org.exitfilter.net.Host;
@@ -25,6 +27,7 @@ import org.exitfilter.policy.Decision;
 import org.exitfilter.policy.DestinationPolicy;
 import org.exitfilter.policy.DestinationPolicy.Access;
 import org.exitfilter.proxy.DestinationResolver;
+import org.exitfilter.shared.SharedLists;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -95,7 +98,12 @@ public final class CheckCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.INVALID_CONFIG;
     }
-    Matcher matcher = Matcher.compile(blocklist, LocalDate.now(ZoneOffset.UTC));
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    // As the proxy layers them: the accepted commits of the shared lists under the operator's list.
+    Matcher matcher =
+        LayeredMatcher.of(
+            Matcher.compile(blocklist, today),
+            SharedLists.open(proxyConfig, Clock.systemUTC()).compile(today));
     DestinationPolicy policy = DestinationPolicy.of(proxyConfig);
     boolean anyBlocked = false;
     try (Lookups dns = new Lookups(proxyConfig)) {

@@ -1,5 +1,6 @@
 package org.exitfilter.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +24,8 @@ import org.exitfilter.proxy.ProxyServer;
 import org.exitfilter.reload.BlocklistReloader;
 import org.exitfilter.reload.CurrentBlocklist;
 import org.exitfilter.reload.HangupSignal;
+import org.exitfilter.shared.SharedLists;
+import org.exitfilter.shared.UpdateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -87,7 +90,12 @@ public final class RunCommand implements Callable<Integer> {
     // a reference kept here would hold every list entry a second time.
     blocklist = null;
     CurrentBlocklist.releaseBuildMemory();
+    SharedLists shared = SharedLists.open(proxyConfig, clock);
+    if (!startSharedLists(shared, current, err)) {
+      return ExitCodes.FAILURE;
+    }
     Metrics metrics = new Metrics();
+    metrics.sharedLists(shared::acceptedCommitAges, shared::secondsSinceLastSuccess);
     CountDownLatch stopping = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     // The JVM halts once the shutdown hooks return, so the hook waits for the close below.
@@ -103,7 +111,8 @@ public final class RunCommand implements Callable<Integer> {
                   }
                 },
                 "exitfilter-shutdown"));
-    try (BlocklistReloader reloader =
+    try (shared;
+        BlocklistReloader reloader =
             new BlocklistReloader(
                 proxyConfig.blocklist(), current, clock, metrics::reloaded, loadStarted);
         ProxyServer server = ProxyServer.start(proxyConfig, current, metrics);
@@ -114,16 +123,20 @@ public final class RunCommand implements Callable<Integer> {
                     proxyConfig.admin(),
                     proxyConfig.clients(),
                     metrics,
-                    () -> StatusReport.of(current.snapshot(), reloader.lastResult()));
+                    () ->
+                        StatusReport.of(
+                            current.snapshot(), reloader.lastResult(), shared.status()));
         NoticeServer notice =
             proxyConfig.notice() == null
                 ? null
                 : NoticeServer.start(
                     proxyConfig.notice(), proxyConfig.limits(), published, clock)) {
       reloader.start();
+      shared.start(current, metrics::sharedListUpdated);
       HangupSignal.onHangup(
           () -> {
             reloader.reloadNow("SIGHUP");
+            shared.updateAllNow();
             if (notice != null) {
               notice.reloadTemplates();
             }
@@ -139,5 +152,29 @@ public final class RunCommand implements Callable<Integer> {
       closed.countDown();
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Puts the accepted commits of the shared lists in force before the proxy serves, from {@code
+   * state-dir} and without the network. A required list that has no accepted commit yet is fetched
+   * once; without one the proxy does not start.
+   */
+  private static boolean startSharedLists(
+      SharedLists shared, CurrentBlocklist current, PrintWriter err) throws IOException {
+    for (String name : shared.requiredWithoutAcceptedCommit()) {
+      UpdateResult result = shared.update(name, false);
+      if (result.outcome() != UpdateResult.Outcome.ACCEPTED) {
+        err.println(
+            "exitfilter: not started: shared list "
+                + name
+                + " is required and has no accepted commit: "
+                + result.message());
+        err.flush();
+        return false;
+      }
+    }
+    current.replaceShared(shared.compile(current.get().day()));
+    CurrentBlocklist.releaseBuildMemory();
+    return true;
   }
 }

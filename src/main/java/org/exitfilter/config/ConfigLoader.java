@@ -29,7 +29,9 @@ public final class ConfigLoader {
           "block-page",
           "admin",
           "limits",
-          "notice");
+          "notice",
+          "shared-lists",
+          "state-dir");
   private static final List<String> LIMIT_KEYS =
       List.of(
           "max-connections",
@@ -69,6 +71,8 @@ public final class ConfigLoader {
     YamlNode adminNode = null;
     Limits limits = Limits.DEFAULTS;
     NoticeConfig notice = null;
+    List<SharedListConfig> sharedLists = List.of();
+    Path stateDir = file.resolveSibling("state");
 
     for (YamlNode.Field field : topFields(root, problems)) {
       switch (field.key()) {
@@ -105,6 +109,8 @@ public final class ConfigLoader {
         }
         case "limits" -> limits = limits(values, field);
         case "notice" -> notice = NoticeConfigReader.read(values, field, file);
+        case "shared-lists" -> sharedLists = SharedListsReader.read(values, field, file);
+        case "state-dir" -> stateDir = path(values, field, file, stateDir);
         default -> problems.add(field.where(), Keys.unknown(field.key(), KEYS));
       }
     }
@@ -125,7 +131,9 @@ public final class ConfigLoader {
         blockPage,
         admin,
         limits,
-        notice);
+        notice,
+        sharedLists,
+        stateDir);
   }
 
   private static List<YamlNode.Field> topFields(YamlNode root, Problems problems) {

@@ -44,6 +44,15 @@ public final class ListEntries {
     return file;
   }
 
+  /**
+   * The same entries, their rules naming {@code file} as where they were written: a shared list
+   * names its entries by list and commit rather than by the folder it was checked out to. Shares
+   * the arrays.
+   */
+  public ListEntries withFile(Path file) {
+    return new ListEntries(file, kind, details, values, ends, lines);
+  }
+
   /** The kind of every entry of the list: domain, host or network. */
   public RuleKind kind() {
     return kind;

@@ -26,6 +26,9 @@ import org.exitfilter.net.IpNetwork;
  *     127.0.0.1:9128), or {@code null} when set to {@code off}
  * @param limits resource limits ({@code limits:})
  * @param notice the exit notice listener ({@code notice:}), or {@code null} for none
+ * @param sharedLists the signed ban lists followed from git ({@code shared-lists:}), in file order
+ * @param stateDir where the mirrors and accepted commits of shared lists live ({@code state-dir:},
+ *     default a folder "state" beside the config file)
  */
 public record ProxyConfig(
     Path file,
@@ -38,14 +41,17 @@ public record ProxyConfig(
     Path blockPage,
     InetSocketAddress admin,
     Limits limits,
-    NoticeConfig notice) {
+    NoticeConfig notice,
+    List<SharedListConfig> sharedLists,
+    Path stateDir) {
 
   public ProxyConfig {
     clients = List.copyOf(clients);
     connectPorts = Set.copyOf(connectPorts);
+    sharedLists = List.copyOf(sharedLists);
   }
 
-  /** A configuration without an exit notice. */
+  /** A configuration without an exit notice or shared lists, its state beside the config file. */
   public ProxyConfig(
       Path file,
       InetSocketAddress listen,
@@ -68,6 +74,8 @@ public record ProxyConfig(
         blockPage,
         admin,
         limits,
-        null);
+        null,
+        List.of(),
+        file.resolveSibling("state"));
   }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.exitfilter.config.Blocklist;
+import org.exitfilter.match.LayeredMatcher;
 import org.exitfilter.match.Matcher;
 
 /**
@@ -13,6 +14,10 @@ import org.exitfilter.match.Matcher;
  *
  * <p>It keeps no entry besides the compiled matcher's: the loaded {@link Blocklist} is dropped once
  * compiled, and a new day needs only {@link Matcher#onDay}.
+ *
+ * <p>The matcher in force is the operator's list layered over the shared lists the exit follows
+ * ({@link LayeredMatcher}); the two are replaced independently, by the reload thread and by the
+ * shared lists' thread, under one lock that only writers take.
  */
 public final class CurrentBlocklist implements Supplier<Matcher> {
 
@@ -22,13 +27,28 @@ public final class CurrentBlocklist implements Supplier<Matcher> {
   private final AtomicReference<Snapshot> current;
   private volatile Consumer<Blocklist> onReplace = blocklist -> {};
 
+  /** Writers only: the parts the snapshot in force is made of. */
+  private final Object writeLock = new Object();
+
+  private Blocklist.Summary localSummary;
+  private Matcher local;
+  private Matcher shared;
+
   public CurrentBlocklist(Blocklist blocklist, LocalDate day) {
-    this.current = new AtomicReference<>(compile(blocklist, day));
+    this.localSummary = blocklist.summary();
+    this.local = Matcher.compile(blocklist, day);
+    this.current = new AtomicReference<>(new Snapshot(localSummary, local));
   }
 
   /** Compiles and swaps in a new list; requests already under way keep the one they took. */
   public void replace(Blocklist blocklist, LocalDate day) {
-    current.set(compile(blocklist, day));
+    Blocklist.Summary summary = blocklist.summary();
+    Matcher compiled = Matcher.compile(blocklist, day);
+    synchronized (writeLock) {
+      localSummary = summary;
+      local = compiled;
+      publish();
+    }
     onReplace.accept(blocklist);
   }
 
@@ -41,12 +61,33 @@ public final class CurrentBlocklist implements Supplier<Matcher> {
   }
 
   /**
+   * Swaps in the compiled shared lists, or none ({@code null}); the operator's list stays as it is.
+   * Requests already under way keep the snapshot they took.
+   */
+  public void replaceShared(Matcher sharedLists) {
+    synchronized (writeLock) {
+      shared =
+          sharedLists == null || sharedLists.day().equals(local.day())
+              ? sharedLists
+              : sharedLists.onDay(local.day());
+      publish();
+    }
+  }
+
+  private void publish() {
+    current.set(new Snapshot(localSummary, LayeredMatcher.of(local, shared)));
+  }
+
+  /**
    * Swaps in the same list for another day, so that expired entries stop applying. Called from the
    * one reload thread, which is also the only caller of {@link #replace}.
    */
   public void advanceTo(LocalDate day) {
-    Snapshot now = current.get();
-    current.set(new Snapshot(now.blocklist(), now.matcher().onDay(day)));
+    synchronized (writeLock) {
+      local = local.onDay(day);
+      shared = shared == null ? null : shared.onDay(day);
+      publish();
+    }
   }
 
   /**
@@ -69,9 +110,5 @@ public final class CurrentBlocklist implements Supplier<Matcher> {
   @Override
   public Matcher get() {
     return current.get().matcher();
-  }
-
-  private static Snapshot compile(Blocklist blocklist, LocalDate day) {
-    return new Snapshot(blocklist.summary(), Matcher.compile(blocklist, day));
   }
 }
