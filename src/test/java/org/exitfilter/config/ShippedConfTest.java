@@ -36,10 +36,11 @@ class ShippedConfTest {
     boolean inExample = false;
     for (String line : Files.readAllLines(CONF.resolve("exitfilter.yaml"))) {
       inExample |= line.equals("# notice:");
-      if (inExample
-          && line.startsWith("#")
-          && !line.contains("pgp-key")
-          && !line.contains("templates")) {
+      if (inExample && !line.startsWith("#")) {
+        // The example ends at the first line that is not a comment; other sections follow.
+        break;
+      }
+      if (inExample && !line.contains("pgp-key") && !line.contains("templates")) {
         yaml.append(line.substring(2)).append('\n');
       }
     }
