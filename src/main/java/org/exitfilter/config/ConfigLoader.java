@@ -28,7 +28,9 @@ public final class ConfigLoader {
           "blocklist",
           "block-page",
           "admin",
-          "limits");
+          "limits",
+          "abuse",
+          "dnsbl");
   private static final List<String> LIMIT_KEYS =
       List.of(
           "max-connections",
@@ -67,6 +69,9 @@ public final class ConfigLoader {
     InetSocketAddress admin = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9128);
     YamlNode adminNode = null;
     Limits limits = Limits.DEFAULTS;
+    AbuseConfig abuse = null;
+    DnsblConfig dnsbl = null;
+    YamlNode.Field dnsblField = null;
 
     for (YamlNode.Field field : topFields(root, problems)) {
       switch (field.key()) {
@@ -102,6 +107,11 @@ public final class ConfigLoader {
           }
         }
         case "limits" -> limits = limits(values, field);
+        case "abuse" -> abuse = AbuseSection.abuse(values, field, file);
+        case "dnsbl" -> {
+          dnsbl = AbuseSection.dnsbl(values, field);
+          dnsblField = field;
+        }
         default -> problems.add(field.where(), Keys.unknown(field.key(), KEYS));
       }
     }
@@ -109,6 +119,9 @@ public final class ConfigLoader {
     if (clients.isEmpty() && !clientsRefused) {
       refuseOpenListener(problems, "listening on", listen, listenNode);
       refuseOpenListener(problems, "admin on", admin, adminNode);
+    }
+    if (dnsblField != null && abuse == null && problems.isEmpty()) {
+      problems.add(dnsblField.where(), "dnsbl: checks abuse: addresses:, so it needs abuse: too");
     }
     problems.throwIfAny();
     return new ProxyConfig(
@@ -121,7 +134,9 @@ public final class ConfigLoader {
         blocklist,
         blockPage,
         admin,
-        limits);
+        limits,
+        abuse,
+        dnsbl);
   }
 
   private static List<YamlNode.Field> topFields(YamlNode root, Problems problems) {

@@ -25,6 +25,8 @@ import org.exitfilter.net.IpNetwork;
  * @param admin where the admin listener serves metrics and status ({@code admin:}, default
  *     127.0.0.1:9128), or {@code null} when set to {@code off}
  * @param limits resource limits ({@code limits:})
+ * @param abuse the abuse desk ({@code abuse:}), or {@code null} when off
+ * @param dnsbl the DNS blocklists watched ({@code dnsbl:}), or {@code null} when off
  */
 public record ProxyConfig(
     Path file,
@@ -36,10 +38,39 @@ public record ProxyConfig(
     Path blocklist,
     Path blockPage,
     InetSocketAddress admin,
-    Limits limits) {
+    Limits limits,
+    AbuseConfig abuse,
+    DnsblConfig dnsbl) {
 
   public ProxyConfig {
     clients = List.copyOf(clients);
     connectPorts = Set.copyOf(connectPorts);
+  }
+
+  /** A configuration without the abuse desk and DNSBL watch, as tests and tools build one. */
+  public ProxyConfig(
+      Path file,
+      InetSocketAddress listen,
+      List<IpNetwork> clients,
+      InetSocketAddress resolver,
+      Set<Integer> connectPorts,
+      boolean allowPrivateDestinations,
+      Path blocklist,
+      Path blockPage,
+      InetSocketAddress admin,
+      Limits limits) {
+    this(
+        file,
+        listen,
+        clients,
+        resolver,
+        connectPorts,
+        allowPrivateDestinations,
+        blocklist,
+        blockPage,
+        admin,
+        limits,
+        null,
+        null);
   }
 }
