@@ -15,6 +15,7 @@ import java.util.Map;
  * @param contactSource where {@code forwardTo} came from ({@code rdap}, {@code rfc2142}), or null
  * @param sent what was sent, one line per mail
  * @param note the problem, the advice for legal mail, or the reason given at close
+ * @param banRequest the id of the ban request made from this case ({@code requests/}), or null
  */
 public record AbuseCase(
     String id,
@@ -36,7 +37,8 @@ public record AbuseCase(
     String complainant,
     String language,
     List<String> sent,
-    String note) {
+    String note,
+    String banRequest) {
 
   public AbuseCase {
     sent = List.copyOf(sent);
@@ -63,7 +65,33 @@ public record AbuseCase(
         complainant,
         language,
         newSent,
-        newNote);
+        newNote,
+        banRequest);
+  }
+
+  AbuseCase withBanRequest(String requestId) {
+    return new AbuseCase(
+        id,
+        messageId,
+        state,
+        deadline,
+        kind,
+        format,
+        reportedAddress,
+        ours,
+        reportedAt,
+        providerHost,
+        forwardTo,
+        contactSource,
+        cc,
+        ispTicket,
+        banCandidate,
+        subject,
+        complainant,
+        language,
+        sent,
+        note,
+        requestId);
   }
 
   /** Exactly the keys of {@code --json}, in the order; keys that do not apply are null. */
@@ -95,6 +123,7 @@ public record AbuseCase(
     m.put("language", language);
     m.put("sent", sent);
     m.put("note", note);
+    m.put("ban-request", banRequest);
     return m;
   }
 
@@ -121,7 +150,8 @@ public record AbuseCase(
         (String) m.get("complainant"),
         (String) m.get("language"),
         sentList == null ? List.of() : (List<String>) sentList,
-        (String) m.get("note"));
+        (String) m.get("note"),
+        (String) m.get("ban-request"));
   }
 
   private static String iso(Instant instant) {

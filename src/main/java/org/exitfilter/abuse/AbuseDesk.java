@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.exitfilter.config.AbuseConfig;
 import org.exitfilter.config.ProxyConfig;
+import org.exitfilter.requests.BanRequests;
+import org.exitfilter.requests.RequestException;
 
 /**
  * The abuse desk: complaints in as cases, drafts out. Cases live in {@code abuse/} beside the
@@ -37,6 +39,7 @@ public final class AbuseDesk {
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
+  private final ProxyConfig proxy;
   private final AbuseConfig config;
   private final CaseStore store;
   private final AbuseContacts contacts;
@@ -48,6 +51,7 @@ public final class AbuseDesk {
   public record Imported(String source, AbuseCase c, boolean duplicate) {}
 
   AbuseDesk(ProxyConfig proxy, Clock clock) {
+    this.proxy = proxy;
     this.config = proxy.abuse();
     this.store = new CaseStore(proxy.blocklist().toAbsolutePath().resolveSibling("abuse"));
     this.contacts = new AbuseContacts(config.rdap(), proxy.allowPrivateDestinations());
@@ -128,6 +132,9 @@ public final class AbuseDesk {
     }
     AbuseCase c = caseOf(id, complaint);
     store.save(c, bytes);
+    if (c.kind() == Kind.BAN_REQUEST) {
+      c = banRequest(c);
+    }
     return new Imported(source, c, false);
   }
 
@@ -179,7 +186,26 @@ public final class AbuseDesk {
         complaint.complainant(),
         complaint.german() ? "de" : "en",
         List.of(),
-        note);
+        note,
+        null);
+  }
+
+  /**
+   * A site owner asking to stop anonymous access: the kept mail goes through the ban-request
+   * workflow of {@code requests} (which checks and records it there), and the case links to it.
+   */
+  private AbuseCase banRequest(AbuseCase c) throws IOException {
+    try {
+      List<BanRequests.Imported> made = BanRequests.open(proxy).importMail(store.mail(c.id()));
+      if (made.isEmpty() || made.get(0).request() == null) {
+        return c;
+      }
+      AbuseCase linked = c.withBanRequest(made.get(0).request().id());
+      store.save(linked, null);
+      return linked;
+    } catch (RequestException e) {
+      throw new IOException("ban request for case " + c.id() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Day of the complaint and a digest of its Message-ID: the same mail gets the same id. */

@@ -349,6 +349,18 @@ class AbuseDeskTest {
   }
 
   @Test
+  void aSiteOwnersRequestBecomesABanRequestLinkedToTheCase() throws Exception {
+    AbuseDesk desk = desk();
+    AbuseCase ban = importAll(desk).get("11-ban-request-de.eml").c();
+    assertThat(ban.banRequest()).as("linked to a request in requests/").isNotNull();
+    assertThat(desk.get(ban.id()).banRequest()).isEqualTo(ban.banRequest());
+    try (var files = Files.list(dir.resolve("requests"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .anyMatch(name -> name.startsWith(ban.banRequest()));
+    }
+  }
+
+  @Test
   void closingRecordsTheReason() throws Exception {
     AbuseDesk desk = desk();
     String id = importAll(desk).get("12-other-en.eml").c().id();
