@@ -3,7 +3,9 @@ package org.exitfilter;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import org.exitfilter.cli.AbuseCommand;
 import org.exitfilter.cli.CheckCommand;
+import org.exitfilter.cli.DnsblCommand;
 import org.exitfilter.cli.ExitCodes;
 import org.exitfilter.cli.RequestsCommand;
 import org.exitfilter.cli.RunCommand;
@@ -26,7 +28,9 @@ import picocli.CommandLine.Spec;
       CheckCommand.class,
       ValidateCommand.class,
       RequestsCommand.class,
-      SharedCommand.class
+      SharedCommand.class,
+      AbuseCommand.class,
+      DnsblCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

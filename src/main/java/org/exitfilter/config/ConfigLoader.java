@@ -31,7 +31,9 @@ public final class ConfigLoader {
           "limits",
           "notice",
           "shared-lists",
-          "state-dir");
+          "state-dir",
+          "abuse",
+          "dnsbl");
   private static final List<String> LIMIT_KEYS =
       List.of(
           "max-connections",
@@ -73,6 +75,9 @@ public final class ConfigLoader {
     NoticeConfig notice = null;
     List<SharedListConfig> sharedLists = List.of();
     Path stateDir = file.resolveSibling("state");
+    AbuseConfig abuse = null;
+    DnsblConfig dnsbl = null;
+    YamlNode.Field dnsblField = null;
 
     for (YamlNode.Field field : topFields(root, problems)) {
       switch (field.key()) {
@@ -111,6 +116,11 @@ public final class ConfigLoader {
         case "notice" -> notice = NoticeConfigReader.read(values, field, file);
         case "shared-lists" -> sharedLists = SharedListsReader.read(values, field, file);
         case "state-dir" -> stateDir = path(values, field, file, stateDir);
+        case "abuse" -> abuse = AbuseSection.abuse(values, field, file);
+        case "dnsbl" -> {
+          dnsbl = AbuseSection.dnsbl(values, field);
+          dnsblField = field;
+        }
         default -> problems.add(field.where(), Keys.unknown(field.key(), KEYS));
       }
     }
@@ -118,6 +128,9 @@ public final class ConfigLoader {
     if (clients.isEmpty() && !clientsRefused) {
       refuseOpenListener(problems, "listening on", listen, listenNode);
       refuseOpenListener(problems, "admin on", admin, adminNode);
+    }
+    if (dnsblField != null && abuse == null && problems.isEmpty()) {
+      problems.add(dnsblField.where(), "dnsbl: checks abuse: addresses:, so it needs abuse: too");
     }
     problems.throwIfAny();
     return new ProxyConfig(
@@ -133,7 +146,9 @@ public final class ConfigLoader {
         limits,
         notice,
         sharedLists,
-        stateDir);
+        stateDir,
+        abuse,
+        dnsbl);
   }
 
   private static List<YamlNode.Field> topFields(YamlNode root, Problems problems) {

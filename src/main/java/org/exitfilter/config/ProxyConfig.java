@@ -29,6 +29,8 @@ import org.exitfilter.net.IpNetwork;
  * @param sharedLists the signed ban lists followed from git ({@code shared-lists:}), in file order
  * @param stateDir where the mirrors and accepted commits of shared lists live ({@code state-dir:},
  *     default a folder "state" beside the config file)
+ * @param abuse the abuse desk ({@code abuse:}), or {@code null} when off
+ * @param dnsbl the DNS blocklists watched ({@code dnsbl:}), or {@code null} when off
  */
 public record ProxyConfig(
     Path file,
@@ -43,7 +45,9 @@ public record ProxyConfig(
     Limits limits,
     NoticeConfig notice,
     List<SharedListConfig> sharedLists,
-    Path stateDir) {
+    Path stateDir,
+    AbuseConfig abuse,
+    DnsblConfig dnsbl) {
 
   public ProxyConfig {
     clients = List.copyOf(clients);
@@ -51,7 +55,10 @@ public record ProxyConfig(
     sharedLists = List.copyOf(sharedLists);
   }
 
-  /** A configuration without an exit notice or shared lists, its state beside the config file. */
+  /**
+   * A configuration without an exit notice, shared lists, abuse desk or DNSBL watch, its state
+   * beside the config file, as tests and tools build one.
+   */
   public ProxyConfig(
       Path file,
       InetSocketAddress listen,
@@ -76,6 +83,8 @@ public record ProxyConfig(
         limits,
         null,
         List.of(),
-        file.resolveSibling("state"));
+        file.resolveSibling("state"),
+        null,
+        null);
   }
 }

@@ -205,13 +205,13 @@ class ConfigLoaderTest {
         .containsExactly(
             "1:1 unknown key 'listen-on'; allowed keys: listen, clients, resolver,"
                 + " connect-ports, allow-private-destinations, blocklist, block-page, admin,"
-                + " limits, notice, shared-lists, state-dir",
+                + " limits, notice, shared-lists, state-dir, abuse, dnsbl",
             "3:3 unknown key 'max-conections' (did you mean 'max-connections'?); allowed keys:"
                 + " max-connections, max-request-line-length, max-header-size, max-header-count,"
                 + " header-timeout, idle-timeout, connect-timeout, response-timeout",
             "4:1 unknown key 'cache'; allowed keys: listen, clients, resolver, connect-ports,"
                 + " allow-private-destinations, blocklist, block-page, admin, limits, notice,"
-                + " shared-lists, state-dir");
+                + " shared-lists, state-dir, abuse, dnsbl");
   }
 
   @Test

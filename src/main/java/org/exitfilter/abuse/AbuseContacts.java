@@ -1,0 +1,154 @@
+package org.exitfilter.abuse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.net.InternetDomainName;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.exitfilter.net.AddressClass;
+
+/**
+ * Finds a provider's abuse mailbox: first the RDAP {@code abuse} role for its registrable domain
+ * (or address), asked of the configured servers with Jackson over the JDK HTTP client; failing that
+ * {@code abuse@} the registrable domain (RFC 2142), from Guava's public suffix list.
+ *
+ * <p>This is the only network access the desk makes on behalf of a mail's contents, and it passes
+ * {@link #destinationAllowed}.
+ */
+final class AbuseContacts {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_BODY = 1024 * 1024;
+
+  private final List<URI> servers;
+  private final boolean allowPrivate;
+  private final HttpClient http;
+
+  /** Where a contact came from. */
+  record Contact(String address, String source) {}
+
+  AbuseContacts(List<URI> servers, boolean allowPrivate) {
+    this.servers = servers;
+    this.allowPrivate = allowPrivate;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  /** The abuse contact for a host name or address; {@code null} when neither way finds one. */
+  Contact lookup(String host) {
+    String domain = registrableDomain(host);
+    InetAddress literal = ComplaintReader.ip(host);
+    for (URI server : servers) {
+      URI query =
+          server.resolve(literal != null ? "ip/" + literal.getHostAddress() : "domain/" + domain);
+      if (domain == null && literal == null) {
+        break;
+      }
+      String found = rdap(query);
+      if (found != null) {
+        return new Contact(found, "rdap");
+      }
+    }
+    return domain == null ? null : new Contact("abuse@" + domain, "rfc2142");
+  }
+
+  static String registrableDomain(String host) {
+    if (host == null) {
+      return null;
+    }
+    String name = host.toLowerCase(Locale.ROOT);
+    if (name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    if (!InternetDomainName.isValid(name)) {
+      return null;
+    }
+    InternetDomainName domain = InternetDomainName.from(name);
+    return domain.isUnderPublicSuffix() ? domain.topPrivateDomain().toString() : null;
+  }
+
+  private String rdap(URI query) {
+    try {
+      if (!destinationAllowed(query)) {
+        return null;
+      }
+      HttpRequest request =
+          HttpRequest.newBuilder(query)
+              .timeout(Duration.ofSeconds(10))
+              .header("Accept", "application/rdap+json")
+              .GET()
+              .build();
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() != 200 || response.body().length > MAX_BODY) {
+        return null;
+      }
+      return abuseEmail(JSON.readTree(response.body()));
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** The email of the first entity, however deep, that has the role {@code abuse}. */
+  static String abuseEmail(JsonNode node) {
+    JsonNode entities = node.get("entities");
+    if (entities == null || !entities.isArray()) {
+      return null;
+    }
+    for (JsonNode entity : entities) {
+      boolean abuse = false;
+      for (JsonNode role : entity.path("roles")) {
+        abuse |= "abuse".equalsIgnoreCase(role.asText());
+      }
+      if (abuse) {
+        for (JsonNode property : entity.path("vcardArray").path(1)) {
+          if ("email".equalsIgnoreCase(property.path(0).asText())) {
+            String email = Clean.oneLine(property.path(3).asText());
+            if (email != null && email.indexOf('@') > 0) {
+              return email;
+            }
+          }
+        }
+      }
+      String nested = abuseEmail(entity);
+      if (nested != null) {
+        return nested;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // DESTINATION POLICY: the one place the desk decides whether it may connect to a host. Until the
+  // shared destination policy (the one the proxy calls) is available outside proxy/, this refuses
+  // every non-public address, as the proxy does, unless allow-private-destinations: true.
+  // Replace the body with a call to that policy when it lands.
+  // ---------------------------------------------------------------------------------------------
+  boolean destinationAllowed(URI uri) throws UnknownHostException {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+      return false;
+    }
+    if (allowPrivate) {
+      return true;
+    }
+    for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
+      if (AddressClass.isNonPublic(address)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
