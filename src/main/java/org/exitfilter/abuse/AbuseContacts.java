@@ -6,14 +6,15 @@ import com.google.common.net.InternetDomainName;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.exitfilter.net.AddressClass;
+import org.exitfilter.config.ProxyConfig;
+import org.exitfilter.policy.DestinationPolicy.Access;
+import org.exitfilter.proxy.OutboundCheck;
 
 /**
  * Finds a provider's abuse mailbox: first the RDAP {@code abuse} role for its registrable domain
@@ -28,15 +29,15 @@ final class AbuseContacts {
   private static final int MAX_BODY = 1024 * 1024;
 
   private final List<URI> servers;
-  private final boolean allowPrivate;
+  private final ProxyConfig proxy;
   private final HttpClient http;
 
   /** Where a contact came from. */
   record Contact(String address, String source) {}
 
-  AbuseContacts(List<URI> servers, boolean allowPrivate) {
+  AbuseContacts(List<URI> servers, ProxyConfig proxy) {
     this.servers = servers;
-    this.allowPrivate = allowPrivate;
+    this.proxy = proxy;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
@@ -130,25 +131,28 @@ final class AbuseContacts {
     return null;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // DESTINATION POLICY: the one place the desk decides whether it may connect to a host. Until the
-  // shared destination policy (the one the proxy calls) is available outside proxy/, this refuses
-  // every non-public address, as the proxy does, unless allow-private-destinations: true.
-  // Replace the body with a call to that policy when it lands.
-  // ---------------------------------------------------------------------------------------------
-  boolean destinationAllowed(URI uri) throws UnknownHostException {
+  /**
+   * Whether the desk may connect to {@code uri}'s host: the proxy's destination policy and resolver
+   * decide ({@link OutboundCheck}), as for a user's request; an RDAP server is the operator's
+   * service, so no user's bans apply. A checker per query: the desk makes a handful of lookups per
+   * run, and nothing is left running after them.
+   */
+  boolean destinationAllowed(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
       return false;
     }
-    if (allowPrivate) {
-      return true;
+    boolean https = scheme.equals("https");
+    String host = uri.getHost();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
     }
-    for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
-      if (AddressClass.isNonPublic(address)) {
-        return false;
-      }
+    try (OutboundCheck outbound = new OutboundCheck(proxy, OutboundCheck.NO_BANS)) {
+      return outbound.refusal(
+              host,
+              uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80,
+              https ? Access.CONNECT : Access.HTTP)
+          == null;
     }
-    return true;
   }
 }

@@ -54,7 +54,7 @@ public final class AbuseDesk {
     this.proxy = proxy;
     this.config = proxy.abuse();
     this.store = new CaseStore(proxy.blocklist().toAbsolutePath().resolveSibling("abuse"));
-    this.contacts = new AbuseContacts(config.rdap(), proxy.allowPrivateDestinations());
+    this.contacts = new AbuseContacts(config.rdap(), proxy);
     List<String> texts = config.addresses().stream().map(InetAddress::getHostAddress).toList();
     this.drafts = new Drafts(store.folder().resolve("templates"), config.mailbox(), texts);
     this.clock = clock;

@@ -41,6 +41,7 @@ import org.exitfilter.config.Problem;
 import org.exitfilter.config.Rule;
 import org.exitfilter.config.SharedListConfig;
 import org.exitfilter.config.Source;
+import org.exitfilter.proxy.OutboundCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,14 +65,13 @@ final class SharedList {
 
   private final SharedListConfig config;
   private final StateStore store;
-  private final boolean allowPrivateDestinations;
+  private final OutboundCheck outbound;
   private final Clock clock;
 
-  SharedList(
-      SharedListConfig config, Path stateDir, boolean allowPrivateDestinations, Clock clock) {
+  SharedList(SharedListConfig config, Path stateDir, OutboundCheck outbound, Clock clock) {
     this.config = config;
     this.store = new StateStore(stateDir, config.name());
-    this.allowPrivateDestinations = allowPrivateDestinations;
+    this.outbound = outbound;
     this.clock = clock;
   }
 
@@ -144,7 +144,7 @@ final class SharedList {
       return new UpdateResult(
           UpdateResult.Outcome.UNREACHABLE, null, "invalid git URL: " + e.getMessage());
     }
-    String refusal = GitDestination.refusal(url, allowPrivateDestinations);
+    String refusal = GitDestination.refusal(url, outbound);
     if (refusal != null) {
       return new UpdateResult(UpdateResult.Outcome.UNREACHABLE, null, refusal);
     }

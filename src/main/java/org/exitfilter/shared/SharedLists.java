@@ -24,6 +24,7 @@ import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.Rule;
 import org.exitfilter.config.SharedListConfig;
 import org.exitfilter.match.Matcher;
+import org.exitfilter.proxy.OutboundCheck;
 import org.exitfilter.reload.CurrentBlocklist;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class SharedLists implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SharedLists.class);
 
+  private final OutboundCheck outbound;
   private final List<SharedList> lists;
   private final Clock clock;
   private final Map<String, SharedListState> states = new ConcurrentHashMap<>();
@@ -52,18 +54,21 @@ public final class SharedLists implements AutoCloseable {
   private CurrentBlocklist current;
   private BiConsumer<String, UpdateResult> listener = (name, result) -> {};
 
-  private SharedLists(List<SharedList> lists, Clock clock) {
+  private SharedLists(List<SharedList> lists, OutboundCheck outbound, Clock clock) {
     this.lists = List.copyOf(lists);
+    this.outbound = outbound;
     this.clock = clock;
   }
 
   /** The shared lists of a configuration; reads their state, fetches nothing. */
   public static SharedLists open(ProxyConfig config, Clock clock) throws IOException {
     List<SharedList> lists = new ArrayList<>();
+    // A git server is the operator's own service: the address rules apply, no user's bans.
+    OutboundCheck outbound = new OutboundCheck(config, OutboundCheck.NO_BANS);
     for (SharedListConfig list : config.sharedLists()) {
-      lists.add(new SharedList(list, config.stateDir(), config.allowPrivateDestinations(), clock));
+      lists.add(new SharedList(list, config.stateDir(), outbound, clock));
     }
-    SharedLists shared = new SharedLists(lists, clock);
+    SharedLists shared = new SharedLists(lists, outbound, clock);
     for (SharedList list : lists) {
       shared.states.put(list.name(), list.state());
     }
@@ -244,6 +249,7 @@ public final class SharedLists implements AutoCloseable {
 
   @Override
   public void close() {
+    outbound.close();
     if (executor != null) {
       executor.shutdownNow();
       try {

@@ -22,9 +22,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.exitfilter.config.ConfigLoader;
+import org.exitfilter.config.Limits;
+import org.exitfilter.config.ProxyConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -395,7 +398,17 @@ class AbuseDeskTest {
     AbuseContacts refused =
         new AbuseContacts(
             List.of(java.net.URI.create("http://127.0.0.1:" + rdap.getAddress().getPort() + "/")),
-            false);
+            new ProxyConfig(
+                dir.resolve("exitfilter.yaml"),
+                new InetSocketAddress("127.0.0.1", 3128),
+                List.of(),
+                new InetSocketAddress("127.0.0.1", 53),
+                Set.of(443),
+                false,
+                dir.resolve("blocklist.yaml"),
+                null,
+                null,
+                Limits.DEFAULTS));
     assertThat(refused.lookup("webmail.example.com"))
         .as("the fallback, without asking the loopback server")
         .isEqualTo(new AbuseContacts.Contact("abuse@example.com", "rfc2142"));

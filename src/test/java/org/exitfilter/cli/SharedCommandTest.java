@@ -270,7 +270,10 @@ class SharedCommandTest {
     Cli.Result refused = update();
 
     assertThat(refused.exitCode()).isEqualTo(4);
-    assertThat(refused.err()).contains("destination refused: 127.0.0.1 is a non-public address");
+    assertThat(refused.err())
+        .contains(
+            "destination refused: 127.0.0.1: refused: a private or local address"
+                + " (allow-private-destinations is false)");
   }
 
   @Test

@@ -1,10 +1,8 @@
 package org.exitfilter.requests.verify;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,14 +14,8 @@ import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.RuleKind;
 import org.exitfilter.match.Matcher;
-import org.exitfilter.net.Host;
-import org.exitfilter.net.HostAndPort;
-import org.exitfilter.net.HostParser;
-import org.exitfilter.net.InvalidHostException;
-import org.exitfilter.policy.Decision;
-import org.exitfilter.policy.DestinationPolicy;
 import org.exitfilter.policy.DestinationPolicy.Access;
-import org.exitfilter.proxy.DestinationResolver;
+import org.exitfilter.proxy.OutboundCheck;
 import org.exitfilter.requests.mail.CandidateFinder;
 import org.exitfilter.requests.store.BanRequest;
 import org.exitfilter.requests.store.BanRequest.Candidate;
@@ -34,8 +26,8 @@ import org.exitfilter.requests.store.BanRequest.Method;
  * Checks the three ways an owner can prove control of a name: a TXT record {@code
  * _exitfilter-ban.NAME} holding the token (asked of the configured resolver), the file {@code
  * http://NAME/.well-known/exitfilter-ban.txt} holding it (fetched through the proxy's own checks,
- * asked of the {@link DestinationPolicy} first, then fetched through the proxy, see {@link
- * ProxiedFetch}), and, weakest, a sender address at the name.
+ * asked of the proxy's destination policy first ({@link OutboundCheck}), then fetched through the
+ * proxy, see {@link ProxiedFetch}), and, weakest, a sender address at the name.
  *
  * <p>The verification proxy is started on the first HTTP check and stopped on {@link #close()}.
  */
@@ -52,7 +44,7 @@ public final class Verifier implements AutoCloseable {
   private final Clock clock;
   private ProxiedFetch fetch;
   private Matcher matcher;
-  private DestinationResolver resolver;
+  private OutboundCheck outbound;
 
   /**
    * @param httpPort the port of the proof URL: 80, except in tests, whose origins listen on
@@ -204,37 +196,15 @@ public final class Verifier implements AutoCloseable {
    */
   private String policyRefusal(URI uri) throws IOException, ConfigException {
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    HostAndPort destination;
-    try {
-      destination =
-          new HostAndPort(
-              HostParser.parse(uri.getHost()),
-              uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80);
-    } catch (InvalidHostException | IllegalArgumentException e) {
+    if (uri.getHost() == null) {
       return "not a host the proxy accepts";
     }
-    List<InetAddress> addresses = List.of();
-    if (destination.host() instanceof Host.Name) {
-      try {
-        addresses = resolver().lookup(destination.host());
-      } catch (UnknownHostException e) {
-        return "the name does not resolve";
-      }
-    }
-    Decision decision =
-        DestinationPolicy.of(config)
-            .decide(matcher(), destination, https ? Access.CONNECT : Access.HTTP, addresses);
-    if (!(decision instanceof Decision.Refused refused)) {
-      return null;
-    }
-    return switch (refused.refusal()) {
-      case BLOCKED_NAME, BLOCKED_ADDRESS, INVALID_SERVER_NAME ->
-          "refused: the name or its address is on the blocklist";
-      case NON_PUBLIC_ADDRESS ->
-          "refused: the name resolves to a private or local address"
-              + " (allow-private-destinations is false)";
-      case PORT_NOT_ALLOWED -> "refused: the proxy does not tunnel to this port (connect-ports)";
-    };
+    matcher(); // loaded here, where its errors can be thrown, not inside the check
+    return outbound()
+        .refusal(
+            uri.getHost(),
+            uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80,
+            https ? Access.CONNECT : Access.HTTP);
   }
 
   /**
@@ -271,11 +241,11 @@ public final class Verifier implements AutoCloseable {
     return matcher;
   }
 
-  private DestinationResolver resolver() {
-    if (resolver == null) {
-      resolver = DestinationResolver.standalone(config);
+  private OutboundCheck outbound() {
+    if (outbound == null) {
+      outbound = new OutboundCheck(config, () -> matcher);
     }
-    return resolver;
+    return outbound;
   }
 
   @Override
@@ -283,8 +253,8 @@ public final class Verifier implements AutoCloseable {
     if (fetch != null) {
       fetch.close();
     }
-    if (resolver != null) {
-      resolver.close();
+    if (outbound != null) {
+      outbound.close();
     }
   }
 }
