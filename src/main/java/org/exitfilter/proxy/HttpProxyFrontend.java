@@ -156,7 +156,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (RequestTarget.isOriginForm(request.uri())) {
       ReferenceCountUtil.release(request);
       outcome.infoPage();
-      respondItself(Responses.info(ctx.alloc(), mayKeepAlive), complete);
+      respondItself(Responses.info(ctx.alloc(), context.infoPage(), mayKeepAlive), complete);
       return;
     }
     RequestTarget target;

@@ -84,6 +84,7 @@ public final class ProxyServer implements AutoCloseable {
             new DestinationGuard(DestinationPolicy.of(config)),
             resolver,
             blockPage,
+            InfoPage.of(config.notice()),
             transport,
             channels,
             new RequestChecks(config.limits().maxHeaderCount()),

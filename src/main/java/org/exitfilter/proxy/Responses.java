@@ -17,17 +17,6 @@ import org.exitfilter.net.HostAndPort;
 final class Responses {
   static final AsciiString PROXY_STATUS = AsciiString.cached("proxy-status");
 
-  private static final String INFO_PAGE =
-      """
-      <!DOCTYPE html>
-      <html lang="en"><head><meta charset="utf-8"><title>exitfilter</title></head>
-      <body><h1>This is an exit of an anonymization network</h1>
-      <p>This address forwards the web traffic of many anonymous users. It is not a web site,
-      and the traffic you may have seen from it was not sent by the operator.</p>
-      <p>Site owners who want their service to be unreachable from this exit can ask the operator
-      by email; such requests are honoured.</p></body></html>
-      """;
-
   private Responses() {}
 
   /** A short plain-text error with its {@code Proxy-Status}; the connection closes after it. */
@@ -62,9 +51,9 @@ final class Responses {
   }
 
   /** The page for a request addressed to the proxy itself rather than through it. */
-  static FullHttpResponse info(ByteBufAllocator alloc, boolean keepAlive) {
+  static FullHttpResponse info(ByteBufAllocator alloc, String html, boolean keepAlive) {
     FullHttpResponse response =
-        text(alloc, HttpResponseStatus.OK, "text/html; charset=utf-8", INFO_PAGE);
+        text(alloc, HttpResponseStatus.OK, "text/html; charset=utf-8", html);
     connection(response.headers(), keepAlive);
     return response;
   }

@@ -15,6 +15,7 @@ record ServerContext(
     DestinationGuard guard,
     DestinationResolver resolver,
     BlockPage blockPage,
+    String infoPage,
     Transport transport,
     ChannelGroup channels,
     RequestChecks checks,

@@ -275,6 +275,10 @@ class MalformedInputTest {
       assertThat(response.status()).isEqualTo(200);
       assertThat(response.header("Content-Type")).startsWith("text/html");
       assertThat(response.bodyText()).contains("exit of an anonymization network");
+      assertThat(response.bodyText())
+          .as("without notice: there is no address to promise")
+          .doesNotContain("by email")
+          .doesNotContain("mailto:");
       assertThat(response.hasHeader("Proxy-Status")).isFalse();
 
       client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");

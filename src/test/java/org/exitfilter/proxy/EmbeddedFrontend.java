@@ -46,6 +46,7 @@ final class EmbeddedFrontend implements AutoCloseable {
             new DestinationGuard(new DestinationPolicy(false, Set.of(443))),
             resolver,
             BlockPage.builtIn(),
+            InfoPage.of(null),
             transport,
             new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
             new RequestChecks(Limits.DEFAULTS.maxHeaderCount()),
