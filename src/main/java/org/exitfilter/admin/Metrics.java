@@ -5,9 +5,11 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.exitfilter.abuse.Dnsbl;
 import org.exitfilter.config.Rule;
 import org.exitfilter.proxy.ProxyObserver;
 import org.exitfilter.reload.ReloadResult;
@@ -32,6 +34,7 @@ public final class Metrics implements ProxyObserver {
   private final Counter reloads;
   private final Gauge blocklistValid;
   private final Counter sharedUpdates;
+  private final Gauge dnsblListed;
 
   public Metrics() {
     requests =
@@ -88,6 +91,15 @@ public final class Metrics implements ProxyObserver {
             .withoutExemplars()
             .register(registry);
     blocklistValid.set(1);
+    dnsblListed =
+        Gauge.builder()
+            .name("exitfilter_dnsbl_listed")
+            .help(
+                "1 when the exit's address is listed in the DNSBL zone, 0 when not, NaN when the"
+                    + " zone's answer is unknown or the zone is dead")
+            .labelNames("zone", "address")
+            .withoutExemplars()
+            .register(registry);
     sharedUpdates =
         Counter.builder()
             .name("exitfilter_shared_list_updates_total")
@@ -96,6 +108,20 @@ public final class Metrics implements ProxyObserver {
             .labelNames("list", "result")
             .withoutExemplars()
             .register(registry);
+  }
+
+  /** The results of one DNSBL round; the labels are the zones and the exit's own addresses. */
+  public void dnsblChecked(List<Dnsbl.Result> results) {
+    for (Dnsbl.Result result : results) {
+      dnsblListed
+          .labelValues(result.zone(), result.address())
+          .set(
+              switch (result.status()) {
+                case LISTED -> 1;
+                case NOT_LISTED -> 0;
+                case UNKNOWN, DEAD -> Double.NaN;
+              });
+    }
   }
 
   PrometheusRegistry registry() {

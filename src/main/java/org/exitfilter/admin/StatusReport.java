@@ -17,6 +17,22 @@ public final class StatusReport {
    * The status with the shared lists' facts under {@code sharedLists} (one map per list, as {@code
    * org.exitfilter.shared.SharedListState#toStatus} makes it).
    */
+  /**
+   * As {@link #of(CurrentBlocklist.Snapshot, ReloadResult, List)}, with the last DNSBL round under
+   * {@code dnsbl} when the exit watches its addresses ({@code dnsbl:}).
+   */
+  public static Map<String, Object> of(
+      CurrentBlocklist.Snapshot snapshot,
+      ReloadResult last,
+      List<Map<String, Object>> sharedLists,
+      Map<String, Object> dnsbl) {
+    Map<String, Object> status = of(snapshot, last, sharedLists);
+    if (dnsbl != null) {
+      status.put("dnsbl", dnsbl);
+    }
+    return status;
+  }
+
   public static Map<String, Object> of(
       CurrentBlocklist.Snapshot snapshot,
       ReloadResult last,

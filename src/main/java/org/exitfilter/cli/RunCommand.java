@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.exitfilter.abuse.DnsblWatch;
 import org.exitfilter.admin.AdminServer;
 import org.exitfilter.admin.Metrics;
 import org.exitfilter.admin.StatusReport;
@@ -111,7 +112,18 @@ public final class RunCommand implements Callable<Integer> {
                   }
                 },
                 "exitfilter-shutdown"));
+    DnsblWatch dnsbl =
+        proxyConfig.dnsbl() == null
+            ? null
+            : DnsblWatch.start(
+                proxyConfig.resolver(),
+                proxyConfig.abuse().addresses(),
+                proxyConfig.dnsbl().zones(),
+                proxyConfig.dnsbl().interval(),
+                clock,
+                metrics::dnsblChecked);
     try (shared;
+        dnsbl;
         BlocklistReloader reloader =
             new BlocklistReloader(
                 proxyConfig.blocklist(), current, clock, metrics::reloaded, loadStarted);
@@ -125,7 +137,10 @@ public final class RunCommand implements Callable<Integer> {
                     metrics,
                     () ->
                         StatusReport.of(
-                            current.snapshot(), reloader.lastResult(), shared.status()));
+                            current.snapshot(),
+                            reloader.lastResult(),
+                            shared.status(),
+                            dnsbl == null ? null : dnsbl.status()));
         NoticeServer notice =
             proxyConfig.notice() == null
                 ? null
