@@ -1,36 +1,37 @@
 package org.exitfilter.match;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.exitfilter.config.Blocklist;
-import org.exitfilter.config.Ports;
+import org.exitfilter.config.BlocklistLoader;
+import org.exitfilter.config.ConfigException;
+import org.exitfilter.config.ListEntries;
 import org.exitfilter.config.Rule;
 import org.exitfilter.config.RuleKind;
-import org.exitfilter.config.Source;
 import org.exitfilter.net.Host;
 import org.exitfilter.net.IpNetwork;
 
 /**
  * Blocklists and traffic for the benchmarks, from a seeded generator, shaped like an exit
- * operator's: most entries come from a few plain-text lists (domains, hosts, patterns, networks), a
- * few hundred are written in the blocklist itself, and exceptions carve hosts out of banned
- * domains. Traffic is Zipf-distributed over a pool of names, about 5% of them banned, some many
- * labels deep.
+ * operator's: most entries come from a few plain-text lists (domains, hosts, networks); the
+ * patterns (a list file holds none) and a few hundred others are written in the blocklist itself,
+ * and exceptions carve hosts out of banned domains. Traffic is Zipf-distributed over a pool of
+ * names, about 5% of them banned, some many labels deep.
  */
 final class BenchmarkLists {
   static final LocalDate DAY = LocalDate.of(2026, 11, 25);
   static final long SEED = 20261125L;
 
-  private static final Path FILE = Path.of("conf/blocklist.yaml");
-  private static final Path DOMAINS = Path.of("conf/lists/domains.txt");
-  private static final Path HOSTS = Path.of("conf/lists/hosts.txt");
-  private static final Path PATTERNS = Path.of("conf/lists/patterns.txt");
-  private static final Path NETWORKS = Path.of("conf/lists/networks.txt");
   private static final String[] TLDS = {
     "com",
     "com",
@@ -65,54 +66,113 @@ final class BenchmarkLists {
   private BenchmarkLists() {}
 
   /**
-   * A blocklist of about {@code size} entries: 80% domains, 10% hosts, 2% patterns, 5% networks
-   * from list files, 100 bans and {@code max(10, size / 200)} host exceptions written inline.
+   * A blocklist of about {@code size} entries, loaded by the product's loader as the proxy loads
+   * one: 80% domains, 10% hosts, 5% networks in three list files (kept as compact {@link
+   * ListEntries}); 2% patterns, 100 bans and {@code max(10, size / 200)} host exceptions written in
+   * the blocklist itself, since a list file holds no patterns.
    */
   static Blocklist blocklist(int size) {
     SplittableRandom random = new SplittableRandom(SEED);
-    List<Rule> bans = new ArrayList<>(size);
-    List<Rule> exceptions = new ArrayList<>();
     int inlineBans = Math.min(100, size / 10);
     int exceptionCount = Math.max(10, size / 200);
     int listed = size - inlineBans - exceptionCount;
-    int hosts = listed / 10;
-    int patterns = listed / 50;
-    int networks = listed / 20;
-    int domains = listed - hosts - patterns - networks;
-    int line = 1;
+    int hostCount = listed / 10;
+    int patternCount = listed / 50;
+    int networkCount = listed / 20;
+    int domainCount = listed - hostCount - patternCount - networkCount;
+    // Drawn in the order the earlier in-memory lists were, so the entries are the same.
+    List<String> written = new ArrayList<>(inlineBans);
     for (int i = 0; i < inlineBans; i++) {
-      bans.add(rule(RuleKind.DOMAIN, domain(random), false, "court order " + i, FILE, line++, 7));
+      written.add(domain(random));
     }
-    for (int i = 0; i < domains; i++) {
-      bans.add(rule(RuleKind.DOMAIN, domain(random), false, "domains list", DOMAINS, i + 1, 0));
+    List<String> domains = new ArrayList<>(domainCount);
+    for (int i = 0; i < domainCount; i++) {
+      domains.add(domain(random));
     }
-    for (int i = 0; i < hosts; i++) {
-      String host = SUBDOMAINS[random.nextInt(SUBDOMAINS.length)] + "." + domain(random);
-      bans.add(rule(RuleKind.HOST, host, false, "hosts list", HOSTS, i + 1, 0));
+    List<String> hosts = new ArrayList<>(hostCount);
+    for (int i = 0; i < hostCount; i++) {
+      hosts.add(SUBDOMAINS[random.nextInt(SUBDOMAINS.length)] + "." + domain(random));
     }
-    for (int i = 0; i < patterns; i++) {
-      String pattern =
+    List<String> patterns = new ArrayList<>(patternCount);
+    for (int i = 0; i < patternCount; i++) {
+      patterns.add(
           random.nextBoolean()
               ? "*." + SUBDOMAINS[random.nextInt(SUBDOMAINS.length)] + "." + domain(random)
-              : "ads.*." + domain(random);
-      bans.add(rule(RuleKind.PATTERN, pattern, false, "patterns list", PATTERNS, i + 1, 0));
+              : "ads.*." + domain(random));
     }
-    for (int i = 0; i < networks; i++) {
-      bans.add(networkRule(network(random), "networks list", NETWORKS, i + 1));
+    List<String> networks = new ArrayList<>(networkCount);
+    for (int i = 0; i < networkCount; i++) {
+      networks.add(network(random).toString());
     }
+    List<String> exceptions = new ArrayList<>(exceptionCount);
     for (int i = 0; i < exceptionCount; i++) {
       // A host under a banned domain, such as a status page the operator lets through.
-      Rule banned = bans.get(random.nextInt(inlineBans + domains));
-      String host = SUBDOMAINS[random.nextInt(SUBDOMAINS.length)] + "." + banned.value();
-      exceptions.add(rule(RuleKind.HOST, host, true, "exception " + i, FILE, line++, 7));
+      int banned = random.nextInt(inlineBans + domainCount);
+      String domain = banned < inlineBans ? written.get(banned) : domains.get(banned - inlineBans);
+      exceptions.add(SUBDOMAINS[random.nextInt(SUBDOMAINS.length)] + "." + domain);
     }
-    return new Blocklist(
-        FILE,
-        "0".repeat(64),
-        bans,
-        exceptions,
-        List.of(),
-        List.of(DOMAINS, HOSTS, PATTERNS, NETWORKS));
+
+    StringBuilder yaml = new StringBuilder("bans:\n");
+    for (int i = 0; i < written.size(); i++) {
+      yaml.append("  - domain: ").append(written.get(i)).append('\n');
+      yaml.append("    reason: \"court order ").append(i).append("\"\n");
+    }
+    for (String pattern : patterns) {
+      // Quoted: a YAML value cannot start with '*'.
+      yaml.append("  - pattern: \"").append(pattern).append("\"\n");
+      yaml.append("    reason: \"patterns list\"\n");
+    }
+    yaml.append("exceptions:\n");
+    for (int i = 0; i < exceptions.size(); i++) {
+      yaml.append("  - host: ").append(exceptions.get(i)).append('\n');
+      yaml.append("    reason: \"exception ").append(i).append("\"\n");
+    }
+    yaml.append("lists:\n");
+    for (String kind : List.of("domain", "host", "network")) {
+      yaml.append("  - file: ").append(kind).append("s.txt\n");
+      yaml.append("    kind: ").append(kind).append('\n');
+      yaml.append("    reason: \"").append(kind).append("s list\"\n");
+    }
+    return load(yaml.toString(), domains, hosts, networks);
+  }
+
+  /**
+   * Writes the blocklist and its list files into a fresh temporary folder, loads them with {@link
+   * BlocklistLoader} as the proxy does (per-entry analysis only), and deletes the folder.
+   */
+  private static Blocklist load(
+      String yaml, List<String> domains, List<String> hosts, List<String> networks) {
+    Path folder = null;
+    try {
+      folder = Files.createTempDirectory("exitfilter-benchmark-");
+      Path file = folder.resolve("blocklist.yaml");
+      Files.writeString(file, yaml, StandardCharsets.UTF_8);
+      Files.write(folder.resolve("domains.txt"), domains, StandardCharsets.UTF_8);
+      Files.write(folder.resolve("hosts.txt"), hosts, StandardCharsets.UTF_8);
+      Files.write(folder.resolve("networks.txt"), networks, StandardCharsets.UTF_8);
+      return BlocklistLoader.load(file, BlocklistLoader.Analysis.PER_ENTRY);
+    } catch (ConfigException e) {
+      throw new IllegalStateException(
+          "the generated blocklist does not load: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      delete(folder);
+    }
+  }
+
+  private static void delete(Path folder) {
+    if (folder == null) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(folder);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
@@ -237,43 +297,6 @@ final class BenchmarkLists {
     } catch (UnknownHostException e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static Rule rule(
-      RuleKind kind,
-      String value,
-      boolean exception,
-      String reason,
-      Path file,
-      int line,
-      int column) {
-    return new Rule(
-        kind,
-        value,
-        null,
-        Ports.ALL,
-        exception,
-        reason,
-        null,
-        null,
-        null,
-        null,
-        new Source(file, line, column));
-  }
-
-  private static Rule networkRule(IpNetwork network, String reason, Path file, int line) {
-    return new Rule(
-        RuleKind.NETWORK,
-        network.toString(),
-        network,
-        Ports.ALL,
-        false,
-        reason,
-        null,
-        null,
-        null,
-        null,
-        new Source(file, line, 0));
   }
 
   /** Ranks 0 (most frequent) to n - 1 with probability proportional to 1 / (rank + 1). */
