@@ -106,7 +106,15 @@ public final class RunCommand implements Callable<Integer> {
     try (BlocklistReloader reloader =
             new BlocklistReloader(
                 proxyConfig.blocklist(), current, clock, metrics::reloaded, loadStarted);
-        ProxyServer server = ProxyServer.start(proxyConfig, current, metrics);
+        // The notice first: the proxy shows its pages (a request to the proxy itself, the block
+        // page), which link to the notice's listener.
+        NoticeServer notice =
+            proxyConfig.notice() == null
+                ? null
+                : NoticeServer.start(proxyConfig.notice(), proxyConfig.limits(), published, clock);
+        ProxyServer server =
+            ProxyServer.start(
+                proxyConfig, current, metrics, notice == null ? null : notice.proxyPages());
         AdminServer admin =
             proxyConfig.admin() == null
                 ? null
@@ -114,12 +122,7 @@ public final class RunCommand implements Callable<Integer> {
                     proxyConfig.admin(),
                     proxyConfig.clients(),
                     metrics,
-                    () -> StatusReport.of(current.snapshot(), reloader.lastResult()));
-        NoticeServer notice =
-            proxyConfig.notice() == null
-                ? null
-                : NoticeServer.start(
-                    proxyConfig.notice(), proxyConfig.limits(), published, clock)) {
+                    () -> StatusReport.of(current.snapshot(), reloader.lastResult()))) {
       reloader.start();
       HangupSignal.onHangup(
           () -> {

@@ -14,7 +14,7 @@ record ServerContext(
     Supplier<Matcher> matchers,
     DestinationGuard guard,
     DestinationResolver resolver,
-    BlockPage blockPage,
+    OwnPages pages,
     Transport transport,
     ChannelGroup channels,
     RequestChecks checks,

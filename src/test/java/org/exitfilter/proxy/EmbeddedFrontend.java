@@ -45,7 +45,7 @@ final class EmbeddedFrontend implements AutoCloseable {
             () -> matcher,
             new DestinationGuard(new DestinationPolicy(false, Set.of(443))),
             resolver,
-            BlockPage.builtIn(),
+            OwnPages.builtIn(),
             transport,
             new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
             new RequestChecks(Limits.DEFAULTS.maxHeaderCount()),
