@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.exitfilter.testing.RawResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the proxy's own clients see of the exit notice when {@code notice:} is configured: a request
@@ -175,6 +178,35 @@ class NoticeOnProxyTest {
       assertBlocked(response);
       assertThat(response.bodyText())
           .contains("blocked.test ist über diesen Dienst nicht erreichbar");
+    }
+  }
+
+  @Test
+  void aLanguageWithoutABlockPageTemplateStartsAndGetsTheOverriddenPageOfAnotherLanguage(
+      @TempDir Path templates) throws Exception {
+    for (String page : List.of("index", "bans", "request-a-ban")) {
+      Files.writeString(templates.resolve(page + ".nl.mustache"), "<p>nl</p>\n");
+    }
+    Files.writeString(
+        templates.resolve("blocked.en.mustache"), "<p>Own page: {{host}}, {{entry}}</p>\n");
+    try (ProxyFixture dutch =
+        ProxyFixture.builder()
+            .blocklist(BLOCKLIST)
+            .builtInBlockPage()
+            .config(NOTICE + "  languages: [nl, en]\n  templates: " + templates + "\n")
+            .start()) {
+      RawResponse response;
+      try (RawClient raw = dutch.rawClient()) {
+        response =
+            send(
+                raw,
+                "GET http://blocked.test/ HTTP/1.1\r\nHost: blocked.test\r\n"
+                    + "Accept-Language: nl\r\nConnection: close\r\n\r\n");
+      }
+
+      assertBlocked(response);
+      assertThat(response.header("Content-Language")).isEqualTo("en");
+      assertThat(response.bodyText()).startsWith("<p>Own page: blocked.test, http://127.0.0.1:");
     }
   }
 
