@@ -127,7 +127,15 @@ public final class RunCommand implements Callable<Integer> {
         BlocklistReloader reloader =
             new BlocklistReloader(
                 proxyConfig.blocklist(), current, clock, metrics::reloaded, loadStarted);
-        ProxyServer server = ProxyServer.start(proxyConfig, current, metrics);
+        // The notice first: the proxy shows its pages (a request to the proxy itself, the block
+        // page), which link to the notice's listener.
+        NoticeServer notice =
+            proxyConfig.notice() == null
+                ? null
+                : NoticeServer.start(proxyConfig.notice(), proxyConfig.limits(), published, clock);
+        ProxyServer server =
+            ProxyServer.start(
+                proxyConfig, current, metrics, notice == null ? null : notice.proxyPages());
         AdminServer admin =
             proxyConfig.admin() == null
                 ? null
@@ -140,12 +148,7 @@ public final class RunCommand implements Callable<Integer> {
                             current.snapshot(),
                             reloader.lastResult(),
                             shared.status(),
-                            dnsbl == null ? null : dnsbl.status()));
-        NoticeServer notice =
-            proxyConfig.notice() == null
-                ? null
-                : NoticeServer.start(
-                    proxyConfig.notice(), proxyConfig.limits(), published, clock)) {
+                            dnsbl == null ? null : dnsbl.status()))) {
       reloader.start();
       shared.start(current, metrics::sharedListUpdated);
       HangupSignal.onHangup(

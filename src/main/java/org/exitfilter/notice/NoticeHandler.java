@@ -170,8 +170,12 @@ final class NoticeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static FullHttpResponse html(String page, String lang) {
-    FullHttpResponse response = ok(HTML, utf8(page));
+  static FullHttpResponse html(String page, String lang) {
+    return html(HttpResponseStatus.OK, page, lang);
+  }
+
+  static FullHttpResponse html(HttpResponseStatus status, String page, String lang) {
+    FullHttpResponse response = response(status, HTML, utf8(page));
     response.headers().set(HttpHeaderNames.CONTENT_LANGUAGE, lang);
     response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_LANGUAGE);
     return response;
@@ -185,7 +189,7 @@ final class NoticeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return response(status, TEXT, utf8(body));
   }
 
-  private static FullHttpResponse ok(String contentType, ByteBuf body) {
+  static FullHttpResponse ok(String contentType, ByteBuf body) {
     return response(HttpResponseStatus.OK, contentType, body);
   }
 

@@ -98,9 +98,61 @@ final class NoticePages {
   }
 
   String index(String lang, String path, InetSocketAddress local) {
+    return index(lang, path, addressText(local.getAddress()), "");
+  }
+
+  /**
+   * The notice as the proxy's listener shows it: the address named is the exit's first outgoing
+   * one, and the links to the other pages lead to the notice's own listener ({@link #publicBase}).
+   */
+  String indexForProxy(String lang) {
+    return index(lang, "/", addressText(config.addresses().get(0)), publicBase());
+  }
+
+  private String index(String lang, String path, String host, String base) {
     Map<String, Object> scope = common(lang, path);
-    scope.put("host", addressText(local.getAddress()));
+    scope.put("host", host);
+    scope.put("base", base);
     return templates.render(Page.INDEX, lang, scope);
+  }
+
+  /**
+   * The language of the block page for a visitor: the notice's choice when a block page template
+   * exists in it, else the first served language that has one; {@code null} when none has.
+   */
+  String blockedLanguage(String acceptLanguage) {
+    NoticeTemplates current = templates;
+    String lang = languages.choose(null, acceptLanguage);
+    if (current.has(Page.BLOCKED, lang)) {
+      return lang;
+    }
+    return languages.served().stream()
+        .filter(l -> current.has(Page.BLOCKED, l))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * The block page for {@code host}, refused by {@code rule}: its reason, and a link to its row on
+   * the notice's {@code /bans} ({@code /bans?q=NAME#KIND-NAME}) when the rule is known. Nothing
+   * else about the list or its other entries.
+   */
+  String blocked(String lang, String host, Rule rule) {
+    Map<String, Object> scope = common(lang, "/");
+    String base = publicBase();
+    scope.put("host", host);
+    scope.put("reason", rule == null ? null : rule.reason());
+    scope.put(
+        "entry",
+        rule == null
+            ? null
+            : base
+                + "/bans?q="
+                + URLEncoder.encode(rule.value(), StandardCharsets.UTF_8)
+                + "#"
+                + anchor(rule));
+    scope.put("notice", base + "/?lang=" + lang);
+    return templates.render(Page.BLOCKED, lang, scope);
   }
 
   String requestABan(String lang, String path) {
@@ -243,6 +295,7 @@ final class NoticePages {
               code.equals(lang)));
     }
     scope.put("languages", links);
+    scope.put("base", "");
     return scope;
   }
 
@@ -253,6 +306,20 @@ final class NoticePages {
   static String addressText(InetAddress address) {
     String text = new Host.Ip(address).authority();
     return address instanceof Inet6Address ? text.substring(1, text.length() - 1) : text;
+  }
+
+  /**
+   * Where the notice is reached from elsewhere: {@code http://} and its first listen address (the
+   * exit's first outgoing address when that listens on every address), with the port unless 80.
+   */
+  String publicBase() {
+    InetSocketAddress first = firstListener != null ? firstListener : config.listen().get(0);
+    InetAddress address = first.getAddress();
+    String authority =
+        address.isAnyLocalAddress()
+            ? new Host.Ip(config.addresses().get(0)).authority()
+            : new Host.Ip(address).authority();
+    return "http://" + authority + (first.getPort() == 80 ? "" : ":" + first.getPort());
   }
 
   String exitAddressesText() {
@@ -270,19 +337,7 @@ final class NoticePages {
         .append(clock.instant().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.SECONDS))
         .append('\n');
     if (pgpKey != null) {
-      InetSocketAddress first = firstListener != null ? firstListener : config.listen().get(0);
-      InetAddress address = first.getAddress();
-      String authority =
-          address.isAnyLocalAddress()
-              ? addressText(config.addresses().get(0))
-              : new Host.Ip(address).authority();
-      if (address.isAnyLocalAddress() && config.addresses().get(0) instanceof Inet6Address) {
-        authority = "[" + authority + "]";
-      }
-      text.append("Encryption: http://")
-          .append(authority)
-          .append(first.getPort() == 80 ? "" : ":" + first.getPort())
-          .append("/pgp-key.asc\n");
+      text.append("Encryption: ").append(publicBase()).append("/pgp-key.asc\n");
     }
     text.append("Preferred-Languages: ").append(String.join(", ", languages.served())).append('\n');
     return text.toString();

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.exitfilter.config.Limits;
 import org.exitfilter.config.NoticeConfig;
+import org.exitfilter.proxy.ProxyPages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,6 +142,14 @@ public final class NoticeServer implements AutoCloseable {
       log.error("notice templates refused; the previous templates keep serving");
       return false;
     }
+  }
+
+  /**
+   * The notice's pages for the proxy's clients: the notice for a request addressed to the proxy,
+   * and the localized block page linking to the ban's entry on this listener's {@code /bans}.
+   */
+  public ProxyPages proxyPages() {
+    return new NoticeProxyPages(pages);
   }
 
   /** The addresses listened on, with the actual ports when started on port 0. */

@@ -29,7 +29,9 @@ import java.util.Map;
  * broken override is reported at start (or reload), not on the first visit.
  *
  * <p>Template names are flat: {@code PAGE.LANG.mustache} for a page, {@code layout.LANG.mustache}
- * for the frame around it, and {@code style.css}, served as is.
+ * for the frame around it, and {@code style.css}, served as is. {@code blocked.LANG.mustache}, the
+ * proxy's block page, is a whole page of its own: it is shown on the blocked site's address, where
+ * neither the layout's links nor the stylesheet would load.
  */
 final class NoticeTemplates {
   static final String BUILT_IN = "/org/exitfilter/notice/templates/";
@@ -37,14 +39,22 @@ final class NoticeTemplates {
 
   /** The pages, by the template name they are rendered from. */
   enum Page {
-    INDEX("index"),
-    BANS("bans"),
-    REQUEST_A_BAN("request-a-ban");
+    INDEX("index", true),
+    BANS("bans", true),
+    REQUEST_A_BAN("request-a-ban", true),
+    /**
+     * The block page the proxy's clients get; optional per language (a language without it gets the
+     * block page in another served language), so that a config written before it existed, with a
+     * language of its own, still starts.
+     */
+    BLOCKED("blocked", false);
 
     final String template;
+    final boolean required;
 
-    Page(String template) {
+    Page(String template, boolean required) {
       this.template = template;
+      this.required = required;
     }
   }
 
@@ -73,6 +83,9 @@ final class NoticeTemplates {
         String name = name(page, language);
         try {
           if (resolver.where(name) == null) {
+            if (!page.required) {
+              continue;
+            }
             problems.add(
                 (overrides == null ? name : overrides.resolve(name))
                     + ": error: no template for language '"
@@ -134,6 +147,11 @@ final class NoticeTemplates {
     StringWriter out = new StringWriter(8 * 1024);
     pages.get(name(page, language)).execute(out, scope);
     return out.toString();
+  }
+
+  /** Whether {@code page} has a template in {@code language}. */
+  boolean has(Page page, String language) {
+    return pages.containsKey(name(page, language));
   }
 
   byte[] stylesheet() {

@@ -25,6 +25,7 @@ final class ConnectRequest {
   private final ServerContext context;
   private final DestinationAccess destinations;
   private final RequestOutcome outcome;
+  private String acceptLanguage;
 
   /**
    * @param ctx the frontend's context, where the answer is written
@@ -41,7 +42,12 @@ final class ConnectRequest {
     this.outcome = outcome;
   }
 
-  void admit(String authority) {
+  /**
+   * @param acceptLanguage the CONNECT's {@code Accept-Language}, for the block page; or {@code
+   *     null}
+   */
+  void admit(String authority, String acceptLanguage) {
+    this.acceptLanguage = acceptLanguage;
     HostAndPort destination;
     try {
       destination = RequestTarget.connectDestination(authority);
@@ -98,7 +104,7 @@ final class ConnectRequest {
     outcome.failed(e.error, e.rule);
     FullHttpResponse response =
         e.error == ProxyError.BLOCKED
-            ? Responses.blocked(ctx.alloc(), context.blockPage(), destination, e.rule, false)
+            ? context.pages().blocked(ctx.alloc(), destination, e.rule, acceptLanguage, false)
             : Responses.error(ctx.alloc(), e.error, e.getMessage());
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }

@@ -143,6 +143,9 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
             && (HttpUtil.isTransferEncodingChunked(request)
                 || HttpUtil.getContentLength(request, 0L) > 0);
     boolean mayKeepAlive = clientKeepAlive && !bodyFollows;
+    // Only the notice's pages speak the client's language; without them, nothing is read.
+    String acceptLanguage =
+        context.pages().localized() ? request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE) : null;
 
     if (request.method().equals(HttpMethod.CONNECT)) {
       String authority = request.uri();
@@ -150,13 +153,15 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       // The connection becomes a tunnel or closes: nothing more for this handler to read.
       state = State.DONE;
       pool.close();
-      new ConnectRequest(ctx, context, destinations, outcome).admit(authority);
+      new ConnectRequest(ctx, context, destinations, outcome).admit(authority, acceptLanguage);
       return;
     }
     if (RequestTarget.isOriginForm(request.uri())) {
+      String uri = request.uri();
       ReferenceCountUtil.release(request);
       outcome.infoPage();
-      respondItself(Responses.info(ctx.alloc(), context.infoPage(), mayKeepAlive), complete);
+      respondItself(
+          context.pages().itself(ctx.alloc(), uri, acceptLanguage, mayKeepAlive), complete);
       return;
     }
     RequestTarget target;
@@ -174,7 +179,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       nameVerdict = destinations.checkName(matcher, destination, DestinationPolicy.Access.HTTP);
     } catch (ProxyException e) {
       ReferenceCountUtil.release(request);
-      refuse(e, destination, complete, mayKeepAlive);
+      refuse(e, destination, acceptLanguage, complete, mayKeepAlive);
       return;
     }
 
@@ -198,7 +203,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         nameVerdict,
         e -> {
           ReferenceCountUtil.release(request);
-          refuse(e, destination, complete, mayKeepAlive);
+          refuse(e, destination, acceptLanguage, complete, mayKeepAlive);
         });
   }
 
@@ -282,7 +287,11 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
    * the risk of misreading where the next request starts. Any other refusal closes.
    */
   private void refuse(
-      ProxyException e, HostAndPort destination, boolean complete, boolean mayKeepAlive) {
+      ProxyException e,
+      HostAndPort destination,
+      String acceptLanguage,
+      boolean complete,
+      boolean mayKeepAlive) {
     if (!ctx.channel().isActive()) {
       state = State.DONE;
       return;
@@ -290,7 +299,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (e.error == ProxyError.BLOCKED) {
       outcome.failed(e.error, e.rule);
       respondItself(
-          Responses.blocked(ctx.alloc(), context.blockPage(), destination, e.rule, mayKeepAlive),
+          context.pages().blocked(ctx.alloc(), destination, e.rule, acceptLanguage, mayKeepAlive),
           complete);
     } else {
       fail(e);

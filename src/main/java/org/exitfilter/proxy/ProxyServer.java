@@ -65,7 +65,21 @@ public final class ProxyServer implements AutoCloseable {
    */
   public static ProxyServer start(
       ProxyConfig config, Supplier<Matcher> matchers, ProxyObserver observer) throws IOException {
-    BlockPage blockPage = BlockPage.load(config.blockPage());
+    return start(config, matchers, observer, null);
+  }
+
+  /**
+   * Binds the listener and starts serving, with the exit notice's pages for a request addressed to
+   * the proxy itself and for the block page (unless the config names its own {@code block-page:}).
+   *
+   * @param notice the notice's pages, or {@code null} without a notice
+   * @throws IOException when the listen address cannot be bound or the block page cannot be read
+   */
+  public static ProxyServer start(
+      ProxyConfig config, Supplier<Matcher> matchers, ProxyObserver observer, ProxyPages notice)
+      throws IOException {
+    OwnPages pages =
+        new OwnPages(BlockPage.load(config.blockPage()), config.blockPage() != null, notice);
     Transport transport = Transport.best();
     EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
     // One loop per core (Netty's default is two); each connection's upstream is dialled on its
@@ -83,8 +97,7 @@ public final class ProxyServer implements AutoCloseable {
             matchers,
             new DestinationGuard(DestinationPolicy.of(config)),
             resolver,
-            blockPage,
-            InfoPage.of(config.notice()),
+            pages,
             transport,
             channels,
             new RequestChecks(config.limits().maxHeaderCount()),

@@ -17,6 +17,17 @@ import org.exitfilter.net.HostAndPort;
 final class Responses {
   static final AsciiString PROXY_STATUS = AsciiString.cached("proxy-status");
 
+  private static final String INFO_PAGE =
+      """
+      <!DOCTYPE html>
+      <html lang="en"><head><meta charset="utf-8"><title>exitfilter</title></head>
+      <body><h1>This is an exit of an anonymization network</h1>
+      <p>This address forwards the web traffic of many anonymous users. It is not a web site,
+      and the traffic you may have seen from it was not sent by the operator.</p>
+      <p>Site owners who want their service to be unreachable from this exit can ask its operator
+      for a ban; such requests are honoured.</p></body></html>
+      """;
+
   private Responses() {}
 
   /** A short plain-text error with its {@code Proxy-Status}; the connection closes after it. */
@@ -50,10 +61,28 @@ final class Responses {
     return response;
   }
 
-  /** The page for a request addressed to the proxy itself rather than through it. */
-  static FullHttpResponse info(ByteBufAllocator alloc, String html, boolean keepAlive) {
+  /** The notice's 403 block page, with the proxy's {@code Proxy-Status} and {@code Connection}. */
+  static FullHttpResponse blocked(FullHttpResponse page, boolean keepAlive) {
+    page.headers().set(PROXY_STATUS, ProxyError.BLOCKED.proxyStatus(null));
+    connection(page.headers(), keepAlive);
+    return page;
+  }
+
+  /**
+   * The notice's answer to a request addressed to the proxy itself, with the proxy's Connection.
+   */
+  static FullHttpResponse itself(FullHttpResponse page, boolean keepAlive) {
+    connection(page.headers(), keepAlive);
+    return page;
+  }
+
+  /**
+   * The short page for a request addressed to the proxy itself rather than through it, when no
+   * notice is configured: what this address is, without a contact it does not know.
+   */
+  static FullHttpResponse info(ByteBufAllocator alloc, boolean keepAlive) {
     FullHttpResponse response =
-        text(alloc, HttpResponseStatus.OK, "text/html; charset=utf-8", html);
+        text(alloc, HttpResponseStatus.OK, "text/html; charset=utf-8", INFO_PAGE);
     connection(response.headers(), keepAlive);
     return response;
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,6 +97,29 @@ class LauncherTest {
         .as("the rule: base + ceil(entries * bytes per entry / 2^20) MiB")
         .contains("-Xmx" + heap + "m")
         .contains("-Xms" + Math.min(heap, constant("INITIAL_HEAP_CAP_MIB")) + "m");
+  }
+
+  @Test
+  void aConfigWithANoticeAddsThePublishedListToTheHeapOfRunOnly() throws Exception {
+    long entries = blocklistWithAListOf(100_000);
+    Files.writeString(
+        config,
+        "notice:\n  listen: [\"127.0.0.1:8080\"]\n  operator: x\n  contact: a@b.example\n",
+        StandardOpenOption.APPEND);
+
+    Launch run = launch(Map.of(), "run", "--config", config.toString());
+    Launch check = launch(Map.of(), "check", "--config", config.toString(), "example.org");
+
+    long perEntry = constant("BYTES_PER_ENTRY") + constant("NOTICE_BYTES_PER_ENTRY");
+    assertThat(run.option("-Xmx"))
+        .as("run serves the notice, which keeps the published list")
+        .isEqualTo("-Xmx" + (constant("BASE_HEAP_MIB") + ceilMib(entries * perEntry)) + "m");
+    assertThat(check.option("-Xmx"))
+        .as("check starts no notice")
+        .isEqualTo(
+            "-Xmx"
+                + (constant("BASE_HEAP_MIB") + ceilMib(entries * constant("BYTES_PER_ENTRY")))
+                + "m");
   }
 
   @Test

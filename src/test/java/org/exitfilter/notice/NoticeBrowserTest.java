@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +73,15 @@ class NoticeBrowserTest {
     Path key = NoticeFixture.write(dir, "operator.asc", "-----BEGIN PGP PUBLIC KEY BLOCK-----");
     notice = NoticeFixture.start(dir, blocklist, NoticeFixture.config(dir, false, null, key));
 
+    browser = chromium("http://127.0.0.1:9", "en-US,en");
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  /**
+   * Headless Chromium whose every request off loopback goes to {@code proxy}, with the given {@code
+   * Accept-Language}; names other than the proxy's never resolve on this machine.
+   */
+  static ChromeDriver chromium(String proxy, String acceptLanguages) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments(
@@ -85,10 +95,11 @@ class NoticeBrowserTest {
         "--disable-sync",
         "--disable-features=Translate,OptimizationHints,MediaRouter",
         // Nothing leaves loopback, whatever the browser would fetch on its own: names do not
-        // resolve, and any request off loopback goes to a closed port on loopback.
+        // resolve, and any request off loopback goes to the proxy on loopback.
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        "--proxy-server=http://127.0.0.1:9",
-        "--lang=en-US");
+        "--proxy-server=" + proxy,
+        "--lang=" + acceptLanguages.split(",")[0]);
+    options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguages));
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     logs.enable(LogType.PERFORMANCE, Level.ALL);
@@ -98,10 +109,10 @@ class NoticeBrowserTest {
             .usingDriverExecutable(new File(DRIVER.toString()))
             .usingAnyFreePort()
             .build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-    browser.manage().window().setSize(new Dimension(1100, 900));
-    Files.createDirectories(SCREENSHOTS);
+    ChromeDriver chrome = new ChromeDriver(service, options);
+    chrome.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    chrome.manage().window().setSize(new Dimension(1100, 900));
+    return chrome;
   }
 
   @AfterAll
@@ -143,8 +154,13 @@ class NoticeBrowserTest {
   }
 
   static List<String> requestedUrls() throws Exception {
+    return requestedUrls(browser);
+  }
+
+  /** The URLs {@code chrome} requested since its performance log was last read. */
+  static List<String> requestedUrls(ChromeDriver chrome) throws Exception {
     List<String> urls = new ArrayList<>();
-    for (LogEntry entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
+    for (LogEntry entry : chrome.manage().logs().get(LogType.PERFORMANCE)) {
       JsonNode message = JSON.readTree(entry.getMessage()).path("message");
       if (message.path("method").asText().equals("Network.requestWillBeSent")) {
         urls.add(message.path("params").path("request").path("url").asText());

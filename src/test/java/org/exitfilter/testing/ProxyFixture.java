@@ -9,6 +9,7 @@ import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -24,6 +25,9 @@ import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ConfigLoader;
 import org.exitfilter.config.ProxyConfig;
+import org.exitfilter.notice.NoticeServer;
+import org.exitfilter.notice.NoticeTemplateException;
+import org.exitfilter.notice.PublishedBans;
 import org.exitfilter.proxy.ProxyObserver;
 import org.exitfilter.proxy.ProxyServer;
 import org.exitfilter.reload.CurrentBlocklist;
@@ -63,6 +67,7 @@ public final class ProxyFixture implements AutoCloseable {
   private final LoopbackDns dns;
   private final boolean ownsDns;
   private final ProxyServer server;
+  private final NoticeServer notice;
   private HttpClient httpClient;
 
   private ProxyFixture(Builder builder) throws IOException, ConfigException {
@@ -70,6 +75,7 @@ public final class ProxyFixture implements AutoCloseable {
     Path dir = Files.createTempDirectory("exitfilter-test-");
     LoopbackDns resolver = null;
     ProxyServer proxy = null;
+    NoticeServer noticeServer = null;
     try {
       resolver = builder.dns != null ? builder.dns : LoopbackDns.start();
       Files.writeString(dir.resolve("exitfilter.yaml"), builder.configYaml(resolver), UTF_8);
@@ -82,12 +88,30 @@ public final class ProxyFixture implements AutoCloseable {
       ProxyConfig loaded = ConfigLoader.load(dir.resolve("exitfilter.yaml"));
       Blocklist list = BlocklistLoader.load(loaded.blocklist());
       CurrentBlocklist current = new CurrentBlocklist(list, today());
-      proxy = ProxyServer.start(loaded, current, builder.observer);
+      if (loaded.notice() != null) {
+        // As the run command does: the notice publishes the list in force, the proxy shows its
+        // pages.
+        PublishedBans published = PublishedBans.of(list);
+        current.onReplace(published::update);
+        noticeServer =
+            NoticeServer.start(loaded.notice(), loaded.limits(), published, Clock.systemUTC());
+      }
+      proxy =
+          ProxyServer.start(
+              loaded,
+              current,
+              builder.observer,
+              noticeServer == null ? null : noticeServer.proxyPages());
       this.config = loaded;
       this.blocklist = current;
       started = true;
+    } catch (NoticeTemplateException e) {
+      throw new IllegalStateException("the test's notice templates are broken: " + e.problems(), e);
     } finally {
       if (!started) {
+        if (noticeServer != null) {
+          noticeServer.close();
+        }
         if (builder.dns == null && resolver != null) {
           resolver.close();
         }
@@ -98,6 +122,7 @@ public final class ProxyFixture implements AutoCloseable {
     this.dns = resolver;
     this.ownsDns = builder.dns == null;
     this.server = proxy;
+    this.notice = noticeServer;
   }
 
   /** A fixture to configure before {@link Builder#start()}. */
@@ -226,6 +251,14 @@ public final class ProxyFixture implements AutoCloseable {
     return server;
   }
 
+  /**
+   * The exit notice's listener, started when the test's config has {@code notice:} (give it {@code
+   * listen: ["127.0.0.1:0"]}); {@code null} otherwise.
+   */
+  public NoticeServer notice() {
+    return notice;
+  }
+
   /** The configuration as loaded. */
   public ProxyConfig config() {
     return config;
@@ -303,6 +336,9 @@ public final class ProxyFixture implements AutoCloseable {
   public void close() {
     try {
       server.close();
+      if (notice != null) {
+        notice.close();
+      }
     } finally {
       if (ownsDns) {
         dns.close();
