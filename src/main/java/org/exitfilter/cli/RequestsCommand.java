@@ -12,6 +12,7 @@ import org.exitfilter.requests.BanRequests;
 import org.exitfilter.requests.RequestException;
 import org.exitfilter.requests.store.BanRequest;
 import org.exitfilter.requests.verify.Check;
+import org.exitfilter.shared.SharedContribution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -268,15 +269,45 @@ public final class RequestsCommand implements Runnable {
     @Option(names = "--force", description = "Ban even names no proof covers (recorded as forced).")
     boolean force;
 
+    @Option(
+        names = "--shared",
+        paramLabel = "NAME",
+        description = {
+          "Ban in the shared list NAME (shared-lists:) instead of the local blocklist:",
+          "a commit signed with --sign-key, pushed to its branch."
+        })
+    String shared;
+
+    @Option(
+        names = "--sign-key",
+        paramLabel = "FILE",
+        description = "The SSH private key that signs the shared list's commit.")
+    Path signKey;
+
     @Override
     int run(BanRequests requests) throws IOException, RequestException, ConfigException {
-      BanRequests.Approval a = requests.approve(id, domains, expires, reason, force);
+      BanRequests.Approval a;
+      if (shared == null) {
+        a = requests.approve(id, domains, expires, reason, force);
+      } else {
+        if (signKey == null) {
+          throw new RequestException(
+              RequestException.Kind.INVALID_ARGUMENT,
+              "--shared " + shared + " needs --sign-key FILE: the SSH key that signs the commit");
+        }
+        try (SharedContribution list =
+            SharedContribution.open(requests.config(), shared, signKey)) {
+          a = requests.approve(id, domains, expires, reason, force, list);
+        }
+      }
       out()
           .println(
               "banned "
                   + String.join(", ", a.names())
                   + " in "
-                  + a.blocklist()
+                  + (a.commit() == null
+                      ? a.blocklist().toString()
+                      : a.commit() + ":" + a.blocklist().getFileName())
                   + ":"
                   + a.line()
                   + " (reference "
@@ -286,7 +317,13 @@ public final class RequestsCommand implements Runnable {
       if (!a.unproven().isEmpty()) {
         out().println("forced: no proof covers " + String.join(", ", a.unproven()));
       }
-      out().println("a running proxy picks it up on its own (or on SIGHUP)");
+      out()
+          .println(
+              a.commit() == null
+                  ? "a running proxy picks it up on its own (or on SIGHUP)"
+                  : "pushed; every exit that follows "
+                      + shared
+                      + " applies it once it accepts the commit (its allowed signers decide)");
       return ExitCodes.OK;
     }
   }

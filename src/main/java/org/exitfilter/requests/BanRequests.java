@@ -28,6 +28,7 @@ import org.exitfilter.requests.store.BanRequest.State;
 import org.exitfilter.requests.store.RequestStore;
 import org.exitfilter.requests.verify.Check;
 import org.exitfilter.requests.verify.Verifier;
+import org.exitfilter.shared.SharedContribution;
 
 /**
  * The ban-request workflow: requests arrive by mail, are recorded one YAML file each in the {@code
@@ -64,6 +65,11 @@ public final class BanRequests {
   /** The workflow for the blocklist and resolver of {@code config}. */
   public static BanRequests open(ProxyConfig config) {
     return new BanRequests(config, Clock.systemUTC(), 80);
+  }
+
+  /** The configuration this workflow works for. */
+  public ProxyConfig config() {
+    return config;
   }
 
   /** The {@code requests/} folder beside the blocklist. */
@@ -203,6 +209,8 @@ public final class BanRequests {
    * @param unproven the names banned without a proof (with {@code --force})
    * @param warnings what loading the new list warns about the added entries, such as a broader ban
    *     already covering one
+   * @param commit the signed commit pushed to a shared list, e.g. {@code cascade@1a2b3c4}, or
+   *     {@code null} for the local blocklist
    */
   public record Approval(
       BanRequest request,
@@ -210,7 +218,8 @@ public final class BanRequests {
       int line,
       List<String> names,
       List<String> unproven,
-      List<String> warnings) {}
+      List<String> warnings,
+      String commit) {}
 
   /**
    * Bans the request's names: those given, else the proved candidates, else its only candidate.
@@ -226,6 +235,25 @@ public final class BanRequests {
   public Approval approve(
       String id, List<String> names, LocalDate expires, String reason, boolean force)
       throws IOException, RequestException, ConfigException {
+    return approve(id, names, expires, reason, force, null);
+  }
+
+  /**
+   * As {@link #approve(String, List, LocalDate, String, boolean)}, into the shared list that {@code
+   * shared} has open ({@code --shared NAME}) instead of the local blocklist: the same edit in its
+   * working clone, then a signed commit pushed to its branch. {@code null}: the local blocklist.
+   */
+  public Approval approve(
+      String id,
+      List<String> names,
+      LocalDate expires,
+      String reason,
+      boolean force,
+      SharedContribution shared)
+      throws IOException, RequestException, ConfigException {
+    BlocklistWriter blocklist =
+        shared == null ? this.blocklist : new BlocklistWriter(shared.blocklist());
+    Path file = shared == null ? config.blocklist() : shared.blocklist();
     BanRequest request = store.get(id);
     requireOpen(request, "approve");
     LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
@@ -287,7 +315,15 @@ public final class BanRequests {
           .append(name)
           .append(proof == null ? " (forced: no proof)" : " (proof: " + proof.method().key() + ")");
     }
-    note.append(" in ").append(config.blocklist().getFileName()).append(':').append(change.line());
+    String where = file.getFileName() + ":" + change.line();
+    String commit = null;
+    if (shared != null) {
+      // Committed and pushed before the request says so: a refused push leaves it open.
+      commit =
+          shared.publish("ban " + String.join(", ", targets) + " (request " + id + "): " + why);
+      where = commit + ":" + where;
+    }
+    note.append(" in ").append(where);
     if (expires != null) {
       note.append("; expires after ").append(expires);
     }
@@ -300,8 +336,7 @@ public final class BanRequests {
             .event(new Event(now(), "approved", note.toString()))
             .build();
     store.save(updated);
-    return new Approval(
-        updated, config.blocklist(), change.line(), targets, unproven, change.warnings());
+    return new Approval(updated, file, change.line(), targets, unproven, change.warnings(), commit);
   }
 
   private static List<String> defaultTargets(BanRequest request) throws RequestException {
