@@ -59,6 +59,37 @@ public final class RequestsCommand implements Runnable {
     Path config;
   }
 
+  /** {@code --shared NAME --sign-key FILE}: approve or lift in a shared list instead. */
+  static final class SharedTarget {
+    @Option(
+        names = "--shared",
+        paramLabel = "NAME",
+        description = {
+          "Change the shared list NAME (shared-lists:) instead of the local blocklist:",
+          "a commit signed with --sign-key, pushed to its branch."
+        })
+    String shared;
+
+    @Option(
+        names = "--sign-key",
+        paramLabel = "FILE",
+        description = "The SSH private key that signs the shared list's commit.")
+    Path signKey;
+
+    /** The shared list's working clone, or {@code null} for the local blocklist. */
+    SharedContribution open(BanRequests requests) throws IOException, RequestException {
+      if (shared == null) {
+        return null;
+      }
+      if (signKey == null) {
+        throw new RequestException(
+            RequestException.Kind.INVALID_ARGUMENT,
+            "--shared " + shared + " needs --sign-key FILE: the SSH key that signs the commit");
+      }
+      return SharedContribution.open(requests.config(), shared, signKey);
+    }
+  }
+
   /** What every subcommand shares: loading the workflow and mapping failures to exit codes. */
   abstract static class Step implements Callable<Integer> {
     @Mixin ConfigOption configOption;
@@ -269,36 +300,13 @@ public final class RequestsCommand implements Runnable {
     @Option(names = "--force", description = "Ban even names no proof covers (recorded as forced).")
     boolean force;
 
-    @Option(
-        names = "--shared",
-        paramLabel = "NAME",
-        description = {
-          "Ban in the shared list NAME (shared-lists:) instead of the local blocklist:",
-          "a commit signed with --sign-key, pushed to its branch."
-        })
-    String shared;
-
-    @Option(
-        names = "--sign-key",
-        paramLabel = "FILE",
-        description = "The SSH private key that signs the shared list's commit.")
-    Path signKey;
+    @Mixin SharedTarget target;
 
     @Override
     int run(BanRequests requests) throws IOException, RequestException, ConfigException {
       BanRequests.Approval a;
-      if (shared == null) {
-        a = requests.approve(id, domains, expires, reason, force);
-      } else {
-        if (signKey == null) {
-          throw new RequestException(
-              RequestException.Kind.INVALID_ARGUMENT,
-              "--shared " + shared + " needs --sign-key FILE: the SSH key that signs the commit");
-        }
-        try (SharedContribution list =
-            SharedContribution.open(requests.config(), shared, signKey)) {
-          a = requests.approve(id, domains, expires, reason, force, list);
-        }
+      try (SharedContribution list = target.open(requests)) {
+        a = requests.approve(id, domains, expires, reason, force, list);
       }
       out()
           .println(
@@ -322,7 +330,7 @@ public final class RequestsCommand implements Runnable {
               a.commit() == null
                   ? "a running proxy picks it up on its own (or on SIGHUP)"
                   : "pushed; every exit that follows "
-                      + shared
+                      + target.shared
                       + " applies it once it accepts the commit (its allowed signers decide)");
       return ExitCodes.OK;
     }
@@ -361,14 +369,28 @@ public final class RequestsCommand implements Runnable {
     @Option(names = "--why", paramLabel = "TEXT", description = "A note for the history.")
     String why;
 
+    @Mixin SharedTarget target;
+
     @Override
     int run(BanRequests requests) throws IOException, RequestException, ConfigException {
-      BanRequests.Lifting l = requests.lift(id, why);
+      BanRequests.Lifting l;
+      try (SharedContribution list = target.open(requests)) {
+        l = requests.lift(id, why, list);
+      }
       if (!l.removed().isEmpty()) {
         out()
             .println(
-                "removed the ban on " + String.join(", ", l.removed()) + " from " + l.blocklist());
-        out().println("a running proxy picks it up on its own (or on SIGHUP)");
+                "removed the ban on "
+                    + String.join(", ", l.removed())
+                    + " from "
+                    + (l.commit() == null ? l.blocklist() : l.commit()));
+        out()
+            .println(
+                l.commit() == null
+                    ? "a running proxy picks it up on its own (or on SIGHUP)"
+                    : "pushed; every exit that follows "
+                        + target.shared
+                        + " applies it once it accepts the commit");
       }
       if (!l.missing().isEmpty()) {
         out()

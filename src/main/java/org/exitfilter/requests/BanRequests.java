@@ -393,9 +393,14 @@ public final class BanRequests {
    * @param blocklist the blocklist file changed
    * @param removed the names whose entries were removed
    * @param missing the names banned by the request whose entries were no longer in the file
+   * @param commit the signed commit pushed to a shared list, or {@code null}
    */
   public record Lifting(
-      BanRequest request, Path blocklist, List<String> removed, List<String> missing) {}
+      BanRequest request,
+      Path blocklist,
+      List<String> removed,
+      List<String> missing,
+      String commit) {}
 
   /**
    * Removes exactly the entries the request's approval added (matched by name and {@code
@@ -406,6 +411,18 @@ public final class BanRequests {
    */
   public Lifting lift(String id, String note)
       throws IOException, RequestException, ConfigException {
+    return lift(id, note, null);
+  }
+
+  /**
+   * As {@link #lift(String, String)}, in the shared list that {@code shared} has open ({@code
+   * --shared NAME}): the same removal in its working clone, then a signed commit pushed to its
+   * branch. {@code null}: the local blocklist.
+   */
+  public Lifting lift(String id, String note, SharedContribution shared)
+      throws IOException, RequestException, ConfigException {
+    BlocklistWriter blocklist =
+        shared == null ? this.blocklist : new BlocklistWriter(shared.blocklist());
     BanRequest request = store.get(id);
     if (request.state() != State.APPROVED) {
       throw new RequestException(
@@ -435,13 +452,25 @@ public final class BanRequests {
     if (note != null && !note.isBlank()) {
       text.append("; ").append(note.strip());
     }
+    String commit = null;
+    if (shared != null && !change.removed().isEmpty()) {
+      // Pushed before the request says lifted: a refused push leaves it approved.
+      commit =
+          shared.publish("lift " + String.join(", ", change.removed()) + " (request " + id + ")");
+      text.append("; in ").append(commit);
+    }
     BanRequest updated =
         request.toBuilder()
             .state(State.LIFTED)
             .event(new Event(now(), "lifted", text.toString()))
             .build();
     store.save(updated);
-    return new Lifting(updated, config.blocklist(), change.removed(), missing);
+    return new Lifting(
+        updated,
+        shared == null ? config.blocklist() : shared.blocklist(),
+        change.removed(),
+        missing,
+        commit);
   }
 
   // -- helpers ----------------------------------------------------------------------------------

@@ -119,6 +119,38 @@ class SharedApproveTest {
   }
 
   @Test
+  void liftWithSharedRemovesTheBanInASignedCommitAndTheOtherExitLetsTheSiteThrough()
+      throws Exception {
+    second = exit("exit2", ops.allowedSignersLine() + "\n" + operator.allowedSignersLine());
+    String id = importRequest(first);
+    assertThat(approve(first, id, operator.file()).exitCode()).isZero();
+    assertThat(Cli.run("shared", "update", "--config", second.toString()).exitCode()).isZero();
+
+    Cli.Result lifted =
+        Cli.run(
+            "requests",
+            "lift",
+            "--config",
+            first.toString(),
+            id,
+            "--shared",
+            "cascade",
+            "--sign-key",
+            operator.file().toString());
+    Cli.Result update = Cli.run("shared", "update", "--config", second.toString());
+    Cli.Result check =
+        Cli.run("check", "--config", second.toString(), "--no-resolve", "forum.example.org");
+
+    assertThat(lifted.exitCode()).as(lifted.err()).isZero();
+    assertThat(lifted.out())
+        .containsPattern("removed the ban on forum\\.example\\.org from cascade@[0-9a-f]{7}")
+        .contains("request " + id + " lifted");
+    assertThat(update.exitCode()).as(update.out() + update.err()).isZero();
+    assertThat(check.exitCode()).as(check.out()).isZero();
+    assertThat(check.out()).doesNotContain("BLOCKED");
+  }
+
+  @Test
   void aCommitSignedByAKeyAnotherExitDoesNotTrustIsRefusedThere() throws Exception {
     second = exit("exit2", ops.allowedSignersLine());
     String id = importRequest(first);
