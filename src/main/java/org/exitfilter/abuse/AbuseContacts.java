@@ -15,6 +15,7 @@ import java.util.Locale;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.policy.DestinationPolicy.Access;
 import org.exitfilter.proxy.OutboundCheck;
+import org.exitfilter.requests.mail.Untrusted;
 
 /**
  * Finds a provider's abuse mailbox: first the RDAP {@code abuse} role for its registrable domain
@@ -116,7 +117,7 @@ final class AbuseContacts {
       if (abuse) {
         for (JsonNode property : entity.path("vcardArray").path(1)) {
           if ("email".equalsIgnoreCase(property.path(0).asText())) {
-            String email = Clean.oneLine(property.path(3).asText());
+            String email = Untrusted.oneLine(property.path(3).asText());
             if (email != null && email.indexOf('@') > 0) {
               return email;
             }

@@ -24,6 +24,7 @@ import org.exitfilter.config.AbuseConfig;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.requests.BanRequests;
 import org.exitfilter.requests.RequestException;
+import org.exitfilter.requests.mail.Untrusted;
 
 /**
  * The abuse desk: complaints in as cases, drafts out. Cases live in {@code abuse/} beside the
@@ -273,7 +274,7 @@ public final class AbuseDesk {
 
   public AbuseCase close(String id, String why) throws IOException {
     AbuseCase c = get(id);
-    String reason = Clean.oneLine(why);
+    String reason = Untrusted.oneLine(why);
     if (reason == null) {
       throw new IOException("close needs a reason (--why)");
     }

@@ -40,6 +40,7 @@ import org.apache.james.mime4j.message.DefaultMessageWriter;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.exitfilter.net.IpNetwork;
+import org.exitfilter.requests.mail.Untrusted;
 import org.jsoup.Jsoup;
 
 /**
@@ -210,10 +211,10 @@ final class ComplaintReader {
   }
 
   private Complaint analyse(Message message, String digest) throws IOException {
-    String subject = Clean.oneLine(message.getSubject());
+    String subject = Untrusted.oneLine(message.getSubject());
     Mailbox from = first(message.getFrom());
-    String complainant = from == null ? null : Clean.oneLine(from.getAddress());
-    String messageId = Clean.oneLine(message.getMessageId());
+    String complainant = from == null ? null : Untrusted.oneLine(from.getAddress());
+    String messageId = Untrusted.oneLine(message.getMessageId());
     Instant sent = message.getDate() == null ? null : message.getDate().toInstant();
 
     // The prose is what precedes a quoted original; the quoted headers are read as a message.
@@ -297,7 +298,7 @@ final class ComplaintReader {
         format,
         reported,
         reportedAt,
-        providerHost == null ? null : Clean.oneLine(providerHost),
+        providerHost == null ? null : Untrusted.oneLine(providerHost),
         cc,
         ticket,
         banCandidate,
@@ -412,7 +413,7 @@ final class ComplaintReader {
   private static String ispAddress(Message message, String from) {
     var replyTo = message.getReplyTo();
     if (replyTo != null && !replyTo.flatten().isEmpty()) {
-      return Clean.oneLine(replyTo.flatten().get(0).getAddress());
+      return Untrusted.oneLine(replyTo.flatten().get(0).getAddress());
     }
     return from;
   }

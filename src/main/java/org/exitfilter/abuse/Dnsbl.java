@@ -18,6 +18,7 @@ import javax.naming.directory.Attribute;
 import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
 import org.exitfilter.net.IpNetwork;
+import org.exitfilter.requests.mail.Untrusted;
 
 /**
  * Checks the exit's addresses against DNS blocklists, asking only the configured {@code resolver:}
@@ -141,7 +142,7 @@ public final class Dnsbl {
       reason = "";
     }
     return new Result(
-        zone, address, Status.LISTED, reason.isEmpty() ? "listed" : Clean.oneLine(reason));
+        zone, address, Status.LISTED, reason.isEmpty() ? "listed" : Untrusted.oneLine(reason));
   }
 
   private List<String> query(String name, String type) throws NamingException {

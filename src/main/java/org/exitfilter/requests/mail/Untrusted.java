@@ -3,11 +3,11 @@ package org.exitfilter.requests.mail;
 /**
  * Makes text from a mail safe to keep and print: a subject or a display name is whatever the sender
  * wrote, and could carry terminal escape sequences or bidirectional overrides that make a listing
- * lie about what it shows.
+ * lie about what it shows. The abuse desk keeps its complaints' texts through it too.
  */
-final class Untrusted {
+public final class Untrusted {
   /** Longer header texts are cut: they are for recognizing a request, not for reading it. */
-  static final int MAX_LENGTH = 300;
+  public static final int MAX_LENGTH = 300;
 
   private Untrusted() {}
 
@@ -16,7 +16,7 @@ final class Untrusted {
    * a space, bidirectional controls into U+FFFD, runs of spaces collapsed and the ends trimmed; at
    * most {@link #MAX_LENGTH} characters. {@code null} and blank text give {@code null}.
    */
-  static String oneLine(String text) {
+  public static String oneLine(String text) {
     if (text == null) {
       return null;
     }
