@@ -49,7 +49,7 @@ public final class AbuseCommand implements Runnable {
 
   /** What every subcommand shares: loading the desk and mapping failures to exit codes. */
   abstract static class Step implements Callable<Integer> {
-    @Mixin RequestsCommand.ConfigOption configOption;
+    @Mixin ConfigOption configOption;
     @Spec CommandSpec spec;
 
     PrintWriter out() {

@@ -3,7 +3,6 @@ package org.exitfilter.cli;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -29,6 +28,7 @@ import org.exitfilter.policy.DestinationPolicy.Access;
 import org.exitfilter.proxy.DestinationResolver;
 import org.exitfilter.shared.SharedLists;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,12 +49,7 @@ import picocli.CommandLine.Spec;
       "Exits 1 if any target is blocked."
     })
 public final class CheckCommand implements Callable<Integer> {
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      defaultValue = "conf/exitfilter.yaml",
-      description = "The configuration file (default: ${DEFAULT-VALUE}).")
-  Path config;
+  @Mixin ConfigOption configOption;
 
   @Option(
       names = "--no-resolve",
@@ -91,7 +86,7 @@ public final class CheckCommand implements Callable<Integer> {
     Blocklist blocklist;
     ProxyConfig proxyConfig;
     try {
-      proxyConfig = ConfigLoader.load(config);
+      proxyConfig = ConfigLoader.load(configOption.config);
       blocklist = BlocklistLoader.load(proxyConfig.blocklist(), BlocklistLoader.Analysis.PER_ENTRY);
     } catch (ConfigException e) {
       err.println(e.getMessage());

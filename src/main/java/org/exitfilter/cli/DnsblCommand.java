@@ -36,7 +36,7 @@ public final class DnsblCommand implements Runnable {
         "Exit 1 when any address is listed."
       })
   static final class Check implements Callable<Integer> {
-    @Mixin RequestsCommand.ConfigOption configOption;
+    @Mixin ConfigOption configOption;
     @Spec CommandSpec spec;
 
     @Option(names = "--json", description = "One JSON object per zone and address.")

@@ -49,16 +49,6 @@ public final class RequestsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The {@code --config} option every subcommand takes. */
-  static final class ConfigOption {
-    @Option(
-        names = {"-c", "--config"},
-        paramLabel = "FILE",
-        defaultValue = "conf/exitfilter.yaml",
-        description = "The configuration file (default: ${DEFAULT-VALUE}).")
-    Path config;
-  }
-
   /** {@code --shared NAME --sign-key FILE}: approve or lift in a shared list instead. */
   static final class SharedTarget {
     @Option(

@@ -2,7 +2,6 @@ package org.exitfilter.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,8 +29,8 @@ import org.exitfilter.shared.UpdateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code exitfilter run}: starts the proxy and serves until stopped. */
@@ -49,12 +48,7 @@ public final class RunCommand implements Callable<Integer> {
   /** How long a stop waits for the listeners to close before the JVM exits anyway. */
   private static final long CLOSE_SECONDS = 10;
 
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      defaultValue = "conf/exitfilter.yaml",
-      description = "The configuration file (default: ${DEFAULT-VALUE}).")
-  Path config;
+  @Mixin ConfigOption configOption;
 
   @Spec CommandSpec spec;
 
@@ -66,7 +60,7 @@ public final class RunCommand implements Callable<Integer> {
     // A list file saved from here on is read again once the reloader watches it.
     Instant loadStarted = Instant.now();
     try {
-      proxyConfig = ConfigLoader.load(config);
+      proxyConfig = ConfigLoader.load(configOption.config);
       blocklist = BlocklistLoader.load(proxyConfig.blocklist(), BlocklistLoader.Analysis.PER_ENTRY);
     } catch (ConfigException e) {
       err.println(e.getMessage());

@@ -39,16 +39,6 @@ public final class SharedCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The {@code --config} option both subcommands take. */
-  static final class ConfigOption {
-    @Option(
-        names = {"-c", "--config"},
-        paramLabel = "FILE",
-        defaultValue = "conf/exitfilter.yaml",
-        description = "The configuration file (default: ${DEFAULT-VALUE}).")
-    Path config;
-  }
-
   /** {@code shared status}: per list, what serves and how the last fetch went. */
   @Command(
       name = "status",
