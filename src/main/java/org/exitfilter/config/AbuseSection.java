@@ -22,7 +22,12 @@ final class AbuseSection {
 
   private AbuseSection() {}
 
-  static AbuseConfig abuse(Values values, YamlNode.Field section, Path file) {
+  /**
+   * The {@code abuse:} section; {@code noticeAddresses} (the notice's outgoing addresses, or {@code
+   * null} without a notice) stand in for a missing {@code addresses:}.
+   */
+  static AbuseConfig abuse(
+      Values values, YamlNode.Field section, Path file, List<InetAddress> noticeAddresses) {
     List<InetAddress> addresses = null;
     String mailbox = null;
     AbuseConfig.Smtp smtp = null;
@@ -52,10 +57,13 @@ final class AbuseSection {
       }
     }
     // A value written but refused is reported where it was written, not also as missing.
-    if (!addressesSeen) {
+    if (!addressesSeen && noticeAddresses != null) {
+      addresses = noticeAddresses;
+    } else if (!addressesSeen) {
       values.problem(
           section.where(),
-          "abuse: needs addresses:, the exit's outgoing addresses, e.g. [203.0.113.10]");
+          "abuse: needs addresses:, the exit's outgoing addresses, e.g. [203.0.113.10]"
+              + " (or notice: addresses:, which it then uses)");
     }
     if (!mailboxSeen) {
       values.problem(

@@ -78,6 +78,7 @@ public final class ConfigLoader {
     AbuseConfig abuse = null;
     DnsblConfig dnsbl = null;
     YamlNode.Field dnsblField = null;
+    YamlNode.Field abuseField = null;
 
     for (YamlNode.Field field : topFields(root, problems)) {
       switch (field.key()) {
@@ -116,13 +117,18 @@ public final class ConfigLoader {
         case "notice" -> notice = NoticeConfigReader.read(values, field, file);
         case "shared-lists" -> sharedLists = SharedListsReader.read(values, field, file);
         case "state-dir" -> stateDir = path(values, field, file, stateDir);
-        case "abuse" -> abuse = AbuseSection.abuse(values, field, file);
+        case "abuse" -> abuseField = field;
         case "dnsbl" -> {
           dnsbl = AbuseSection.dnsbl(values, field);
           dnsblField = field;
         }
         default -> problems.add(field.where(), Keys.unknown(field.key(), KEYS));
       }
+    }
+    if (abuseField != null) {
+      // After the loop: its addresses default to the notice's, wherever notice: is written.
+      abuse =
+          AbuseSection.abuse(values, abuseField, file, notice == null ? null : notice.addresses());
     }
     // A clients: list with mistakes is reported as such, not as a missing list as well.
     if (clients.isEmpty() && !clientsRefused) {

@@ -97,10 +97,29 @@ class AbuseConfigTest {
   }
 
   @Test
+  void withoutItsOwnAddressesTheDeskTakesTheNoticesWhereverNoticeIsWritten() throws Exception {
+    ProxyConfig config =
+        ConfigLoader.load(
+            write(
+                "abuse:",
+                "  mailbox: abuse@exitnode-operator.example",
+                "notice:",
+                "  listen: [\"127.0.0.1:8080\"]",
+                "  operator: Example Exit",
+                "  contact: abuse@exitnode-operator.example",
+                "  addresses: [203.0.113.10, 2001:db8::10]"));
+
+    assertThat(config.abuse().addresses())
+        .containsExactly(
+            InetAddress.getByName("203.0.113.10"), InetAddress.getByName("2001:db8::10"));
+  }
+
+  @Test
   void theDeskNeedsItsAddressesAndMailboxAndTheWatchNeedsTheDesk() throws Exception {
     assertThat(problems("abuse:", "  deadline: 24h"))
         .containsExactly(
-            "1:1 abuse: needs addresses:, the exit's outgoing addresses, e.g. [203.0.113.10]",
+            "1:1 abuse: needs addresses:, the exit's outgoing addresses, e.g. [203.0.113.10]"
+                + " (or notice: addresses:, which it then uses)",
             "1:1 abuse: needs mailbox:, the operator's From address for replies");
     assertThat(problems("dnsbl:", "  zones: [zen.spamhaus.org]"))
         .containsExactly("1:1 dnsbl: checks abuse: addresses:, so it needs abuse: too");
