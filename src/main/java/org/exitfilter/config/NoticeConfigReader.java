@@ -71,6 +71,14 @@ final class NoticeConfigReader {
       return null;
     }
     if (addresses == null) {
+      if (listen.stream().anyMatch(a -> a.getAddress().isAnyLocalAddress())) {
+        // The pages, security.txt and the block page link to the exit's address: 0.0.0.0 is none.
+        values.problem(
+            section.where(),
+            "notice: listens on a wildcard address, so it needs addresses: (the exit's outgoing"
+                + " addresses, e.g. [203.0.113.10]) for its pages to name and link to");
+        return null;
+      }
       Set<InetAddress> fromListen = new LinkedHashSet<>();
       listen.forEach(a -> fromListen.add(a.getAddress()));
       addresses = List.copyOf(fromListen);

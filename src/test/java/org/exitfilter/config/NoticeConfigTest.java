@@ -31,6 +31,30 @@ class NoticeConfigTest {
   }
 
   @Test
+  void aWildcardListenAddressNeedsTheExitsAddressesForTheLinks() throws Exception {
+    assertThat(
+            problems(
+                "notice:",
+                "  listen: [\"0.0.0.0:80\"]",
+                "  operator: Example Exit",
+                "  contact: abuse@exitnode-operator.example"))
+        .containsExactly(
+            "1:1 notice: listens on a wildcard address, so it needs addresses: (the exit's"
+                + " outgoing addresses, e.g. [203.0.113.10]) for its pages to name and link to");
+    assertThat(
+            ConfigLoader.load(
+                    write(
+                        "notice:",
+                        "  listen: [\"0.0.0.0:80\"]",
+                        "  operator: Example Exit",
+                        "  contact: abuse@exitnode-operator.example",
+                        "  addresses: [203.0.113.10]"))
+                .notice()
+                .addresses())
+        .containsExactly(InetAddress.getByName("203.0.113.10"));
+  }
+
+  @Test
   void withoutANoticeSectionThereIsNoNoticeListener() throws Exception {
     assertThat(ConfigLoader.load(write("# defaults")).notice()).isNull();
   }
@@ -95,7 +119,8 @@ class NoticeConfigTest {
                 "notice:",
                 "  listen: \"0.0.0.0:80\"",
                 "  operator: Exit",
-                "  contact: abuse@exit.example"));
+                "  contact: abuse@exit.example",
+                "  addresses: [203.0.113.10]"));
 
     assertThat(config.clients()).isEmpty();
     assertThat(config.notice().listen())
