@@ -54,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * whole; the accepted commit keeps serving.
  *
  * <p>Not thread-safe by itself: every method that touches the folder holds {@link StateStore#lock}.
+ *
+ * <p>Over 400 lines on purpose: fetch, judge and check out are the three steps of one update, and
+ * each reads the mirror the others write; split apart, each would need the repository, the state
+ * and the lock handed around. What can stand alone already does ({@link StateStore}, {@link
+ * GitDestination}, {@link UpdateResult}).
  */
 final class SharedList {
   private static final Logger log = LoggerFactory.getLogger(SharedList.class);
