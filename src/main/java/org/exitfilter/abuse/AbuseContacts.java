@@ -1,62 +1,63 @@
 package org.exitfilter.abuse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.net.InternetDomainName;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import org.exitfilter.config.ProxyConfig;
-import org.exitfilter.policy.DestinationPolicy.Access;
-import org.exitfilter.proxy.OutboundCheck;
 import org.exitfilter.requests.mail.Untrusted;
 
 /**
  * Finds a provider's abuse mailbox: first the RDAP {@code abuse} role for its registrable domain
- * (or address), asked of the configured servers with Jackson over the JDK HTTP client; failing that
- * {@code abuse@} the registrable domain (RFC 2142), from Guava's public suffix list.
+ * (or address), asked of the configured servers ({@code rdap:}) or, without them, of the servers
+ * IANA's bootstrap registries name ({@link RdapBootstrap}); failing that {@code abuse@} the
+ * registrable domain (RFC 2142), from Guava's public suffix list.
  *
- * <p>This is the only network access the desk makes on behalf of a mail's contents, and it passes
- * {@link #destinationAllowed}.
+ * <p>This is the only network access the desk makes on behalf of a mail's contents, and every
+ * request of it, the bootstrap's included, goes through {@link RdapHttp} and its destination check.
  */
 final class AbuseContacts {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_BODY = 1024 * 1024;
-
   private final List<URI> servers;
-  private final ProxyConfig proxy;
-  private final HttpClient http;
+  private final RdapHttp http;
+  private final RdapBootstrap bootstrap;
 
   /** Where a contact came from. */
   record Contact(String address, String source) {}
 
+  /** Without a bootstrap cache on disk; the bootstrap, when needed, is IANA's. */
   AbuseContacts(List<URI> servers, ProxyConfig proxy) {
+    this(servers, proxy, RdapBootstrap.IANA, null, Clock.systemUTC());
+  }
+
+  /**
+   * @param bootstrap where the bootstrap registries are: {@link RdapBootstrap#IANA}, a loopback
+   *     server in tests
+   * @param cache the folder the bootstrap registries are kept in between runs, or {@code null}
+   */
+  AbuseContacts(List<URI> servers, ProxyConfig proxy, URI bootstrap, Path cache, Clock clock) {
     this.servers = servers;
-    this.proxy = proxy;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.http = new RdapHttp(proxy);
+    this.bootstrap = new RdapBootstrap(bootstrap, http, cache, clock);
   }
 
   /** The abuse contact for a host name or address; {@code null} when neither way finds one. */
   Contact lookup(String host) {
     String domain = registrableDomain(host);
     InetAddress literal = ComplaintReader.ip(host);
-    for (URI server : servers) {
-      URI query =
-          server.resolve(literal != null ? "ip/" + literal.getHostAddress() : "domain/" + domain);
-      if (domain == null && literal == null) {
-        break;
-      }
-      String found = rdap(query);
+    if (domain == null && literal == null) {
+      return null;
+    }
+    String path = literal != null ? "ip/" + literal.getHostAddress() : "domain/" + domain;
+    List<URI> asked =
+        !servers.isEmpty()
+            ? servers
+            : literal != null ? bootstrap.forAddress(literal) : bootstrap.forDomain(domain);
+    for (URI server : asked) {
+      String found = rdap(server.resolve(path));
       if (found != null) {
         return new Contact(found, "rdap");
       }
@@ -80,27 +81,7 @@ final class AbuseContacts {
   }
 
   private String rdap(URI query) {
-    try {
-      if (!destinationAllowed(query)) {
-        return null;
-      }
-      HttpRequest request =
-          HttpRequest.newBuilder(query)
-              .timeout(Duration.ofSeconds(10))
-              .header("Accept", "application/rdap+json")
-              .GET()
-              .build();
-      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() != 200 || response.body().length > MAX_BODY) {
-        return null;
-      }
-      return abuseEmail(JSON.readTree(response.body()));
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
+    return http.get(query, "application/rdap+json").map(f -> abuseEmail(f.json())).orElse(null);
   }
 
   /** The email of the first entity, however deep, that has the role {@code abuse}. */
@@ -130,30 +111,5 @@ final class AbuseContacts {
       }
     }
     return null;
-  }
-
-  /**
-   * Whether the desk may connect to {@code uri}'s host: the proxy's destination policy and resolver
-   * decide ({@link OutboundCheck}), as for a user's request; an RDAP server is the operator's
-   * service, so no user's bans apply. A checker per query: the desk makes a handful of lookups per
-   * run, and nothing is left running after them.
-   */
-  boolean destinationAllowed(URI uri) {
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-      return false;
-    }
-    boolean https = scheme.equals("https");
-    String host = uri.getHost();
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    try (OutboundCheck outbound = new OutboundCheck(proxy, OutboundCheck.NO_BANS)) {
-      return outbound.refusal(
-              host,
-              uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80,
-              https ? Access.CONNECT : Access.HTTP)
-          == null;
-    }
   }
 }

@@ -7,6 +7,7 @@ import jakarta.mail.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,9 @@ public final class AbuseDesk {
       "Legal mail is never answered automatically. Explain the service (an anonymization exit"
           + " that keeps no logs of its users) and take legal advice before you reply.";
 
+  /** The folder in {@code abuse/} where the RDAP bootstrap registries are kept between runs. */
+  static final String RDAP_BOOTSTRAP_CACHE = "rdap-bootstrap";
+
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
@@ -51,11 +55,21 @@ public final class AbuseDesk {
   /** What one import did. */
   public record Imported(String source, AbuseCase c, boolean duplicate) {}
 
-  AbuseDesk(ProxyConfig proxy, Clock clock) {
+  /**
+   * @param rdapBootstrap where the RDAP bootstrap registries are ({@link RdapBootstrap#IANA}; a
+   *     loopback server in tests), asked when {@code rdap:} names no servers
+   */
+  AbuseDesk(ProxyConfig proxy, Clock clock, URI rdapBootstrap) {
     this.proxy = proxy;
     this.config = proxy.abuse();
     this.store = new CaseStore(proxy.blocklist().toAbsolutePath().resolveSibling("abuse"));
-    this.contacts = new AbuseContacts(config.rdap(), proxy);
+    this.contacts =
+        new AbuseContacts(
+            config.rdap(),
+            proxy,
+            rdapBootstrap,
+            store.folder().resolve(RDAP_BOOTSTRAP_CACHE),
+            clock);
     List<String> texts = config.addresses().stream().map(InetAddress::getHostAddress).toList();
     this.drafts = new Drafts(store.folder().resolve("templates"), config.mailbox(), texts);
     this.clock = clock;
@@ -71,7 +85,7 @@ public final class AbuseDesk {
     if (proxy.abuse() == null) {
       throw new IOException("the abuse desk is off: " + proxy.file() + " has no abuse: section");
     }
-    return new AbuseDesk(proxy, Clock.systemUTC());
+    return new AbuseDesk(proxy, Clock.systemUTC(), RdapBootstrap.IANA);
   }
 
   public Path folder() {

@@ -82,7 +82,7 @@ final class CaseStore {
     replace(file(c.id()), YAML.writeValueAsBytes(c.file()));
   }
 
-  private static void replace(Path target, byte[] content) throws IOException {
+  static void replace(Path target, byte[] content) throws IOException {
     Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
     try {
       Files.write(temp, content);
