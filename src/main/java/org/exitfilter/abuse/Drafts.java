@@ -1,32 +1,25 @@
 package org.exitfilter.abuse;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Drafts the forward to the provider and the feedback to the ISP (or the complainant), in German or
- * English after the complaint. The templates are the built-in {@code forward.LANG.txt} and {@code
- * feedback.LANG.txt}, or the operator's files of the same names in {@code abuse/templates/}: a
- * {@code Subject:} line, a blank line, then the text, with {@code {{key}}} placeholders. Legal and
- * unreadable mail get no draft.
+ * English after the complaint, from the Mustache templates of {@link DraftTemplates} ({@code
+ * forward.LANG.txt}, {@code feedback.LANG.txt}; the operator's files of the same names in {@code
+ * abuse/templates/} win). Legal and unreadable mail get no draft.
  */
 final class Drafts {
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z-]+)}}");
-
-  private final Path overrides;
+  private final DraftTemplates templates;
   private final String mailbox;
   private final List<String> addresses;
 
   Drafts(Path overrides, String mailbox, List<String> addresses) {
-    this.overrides = overrides;
+    this.templates = new DraftTemplates(overrides);
     this.mailbox = mailbox;
     this.addresses = addresses;
   }
@@ -102,48 +95,23 @@ final class Drafts {
   private Draft draft(
       String name, AbuseCase c, String to, String cc, boolean attach, String finding)
       throws IOException {
-    String template = template(name).replace("\r\n", "\n");
-    Map<String, String> values = new java.util.HashMap<>();
-    values.put("provider-host", orEmpty(c.providerHost()));
-    values.put("reported-address", orEmpty(c.reportedAddress()));
-    values.put("reported-at", c.reportedAt() == null ? "" : c.reportedAt().toString());
-    values.put("isp-ticket", orEmpty(c.ispTicket()));
-    values.put("cc", orEmpty(c.cc()));
-    values.put("subject", orEmpty(c.subject()));
+    // null is empty in text and false in a section ({{#cc}}...{{/cc}}), so a template can leave
+    // out what does not apply.
+    Map<String, String> values = new HashMap<>();
+    values.put("provider-host", c.providerHost());
+    values.put("reported-address", c.reportedAddress());
+    values.put("reported-at", c.reportedAt() == null ? null : c.reportedAt().toString());
+    values.put("isp-ticket", c.ispTicket());
+    values.put("cc", c.cc());
+    values.put("subject", c.subject());
     values.put("mailbox", mailbox);
-    values.put("ban-candidate", orEmpty(c.banCandidate()));
-    values.put("finding", orEmpty(finding));
-    Matcher m = PLACEHOLDER.matcher(template);
-    StringBuilder filled = new StringBuilder();
-    while (m.find()) {
-      m.appendReplacement(
-          filled, Matcher.quoteReplacement(values.getOrDefault(m.group(1), m.group())));
+    values.put("ban-candidate", c.banCandidate());
+    values.put("finding", finding);
+    DraftTemplates.Rendered text = templates.render(name, values);
+    try {
+      return new Draft(to, cc, text.subject(), text.body(), attach);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("case " + c.id() + ": " + e.getMessage(), e);
     }
-    m.appendTail(filled);
-    String text = filled.toString();
-    String subject = "";
-    if (text.startsWith("Subject:")) {
-      int end = text.indexOf('\n');
-      subject = text.substring("Subject:".length(), end < 0 ? text.length() : end).trim();
-      text = end < 0 ? "" : text.substring(end + 1).replaceFirst("^\n", "");
-    }
-    return new Draft(to, cc, subject.replaceAll("\\s+", " ").trim(), text, attach);
-  }
-
-  private String template(String name) throws IOException {
-    Path own = overrides.resolve(name);
-    if (Files.isRegularFile(own)) {
-      return Files.readString(own, StandardCharsets.UTF_8);
-    }
-    try (InputStream in = Drafts.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IOException("built-in template " + name + " missing");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
   }
 }
