@@ -15,19 +15,31 @@ import java.nio.file.Files;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
 import org.exitfilter.config.AbuseConfig;
 
 /**
  * Sends drafts by SMTP submission with Angus Mail (Jakarta Mail). With {@code starttls: true} the
- * session requires STARTTLS and refuses to go on in clear text.
+ * session requires STARTTLS, checks the server's certificate and name, and refuses to go on in
+ * clear text: a server that does not offer STARTTLS gets nothing, not even the password.
  */
 final class MailSender {
   private final AbuseConfig.Smtp smtp;
   private final String from;
+  private final SSLSocketFactory tls;
 
   MailSender(AbuseConfig.Smtp smtp, String from) {
+    this(smtp, from, null);
+  }
+
+  /**
+   * @param tls the TLS sockets for STARTTLS, trusting a test's own certificate; {@code null} for
+   *     the JVM's defaults (its trust store)
+   */
+  MailSender(AbuseConfig.Smtp smtp, String from, SSLSocketFactory tls) {
     this.smtp = smtp;
     this.from = from;
+    this.tls = tls;
   }
 
   /** Sends every draft in one connection; the original goes along where the draft says so. */
@@ -37,6 +49,10 @@ final class MailSender {
     p.put("mail.smtp.port", String.valueOf(smtp.port()));
     p.put("mail.smtp.starttls.enable", String.valueOf(smtp.starttls()));
     p.put("mail.smtp.starttls.required", String.valueOf(smtp.starttls()));
+    p.put("mail.smtp.ssl.checkserveridentity", "true");
+    if (tls != null) {
+      p.put("mail.smtp.ssl.socketFactory", tls);
+    }
     p.put("mail.smtp.connectiontimeout", "10000");
     p.put("mail.smtp.timeout", "30000");
     p.put("mail.smtp.writetimeout", "30000");
@@ -56,7 +72,16 @@ final class MailSender {
         transport.sendMessage(message, message.getAllRecipients());
       }
     } catch (MessagingException e) {
-      throw new IOException("SMTP submission to " + smtp.host() + " failed: " + e.getMessage(), e);
+      String where = smtp.host() + ":" + smtp.port();
+      if (smtp.starttls() && String.valueOf(e.getMessage()).contains("does not support STARTTLS")) {
+        throw new IOException(
+            "SMTP submission to "
+                + where
+                + " refused: the server does not offer STARTTLS, and starttls: true forbids"
+                + " sending in clear; nothing was sent",
+            e);
+      }
+      throw new IOException("SMTP submission to " + where + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -103,6 +103,10 @@ class AbuseDeskTest {
   }
 
   AbuseDesk desk() throws Exception {
+    return desk(false);
+  }
+
+  AbuseDesk desk(boolean starttls) throws Exception {
     Files.writeString(dir.resolve("blocklist.yaml"), "");
     Files.writeString(dir.resolve("imap.secret"), "imap-password\n");
     Path config = dir.resolve("exitfilter.yaml");
@@ -114,7 +118,11 @@ class AbuseDeskTest {
             "abuse:",
             "  addresses: [203.0.113.10, 2001:db8::10]",
             "  mailbox: abuse@exitnode-operator.example",
-            "  smtp: { host: 127.0.0.1, port: " + mail.getSmtp().getPort() + ", starttls: false }",
+            "  smtp: { host: 127.0.0.1, port: "
+                + mail.getSmtp().getPort()
+                + ", starttls: "
+                + starttls
+                + " }",
             "  imap: { host: 127.0.0.1, port: "
                 + mail.getImap().getPort()
                 + ", tls: false, username: exit1, password-file: imap.secret }",
@@ -311,6 +319,18 @@ class AbuseDeskTest {
     assertThat((String) feedback.getContent())
         .contains("we forwarded the complaint to abuse-desk@example.com");
     assertThatThrownBy(() -> desk.send(id)).hasMessageContaining("is sent, not open");
+  }
+
+  @Test
+  void sendingWithStarttlsToAServerWithoutItFailsAndTheCaseStaysOpen() throws Exception {
+    AbuseDesk desk = desk(true);
+    String id = importAll(desk).get("01-isp-forward-attached-en.eml").c().id();
+    assertThatThrownBy(() -> desk.send(id))
+        .hasMessageContaining("does not offer STARTTLS")
+        .hasMessageContaining("nothing was sent");
+    assertThat(mail.getReceivedMessages()).isEmpty();
+    assertThat(desk.get(id).state()).isEqualTo("open");
+    assertThat(desk.get(id).sent()).isEmpty();
   }
 
   @Test

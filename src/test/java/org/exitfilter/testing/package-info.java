@@ -9,6 +9,8 @@
  *       silent endpoints, recording every request head.
  *   <li>{@link org.exitfilter.testing.TlsOrigin}: the same over TLS, recording SNI.
  *   <li>{@link org.exitfilter.testing.LoopbackDns}: the DNS server the proxy resolves with.
+ *   <li>{@link org.exitfilter.testing.StartTlsFront}: STARTTLS in front of GreenMail's SMTP server,
+ *       which has none.
  *   <li>{@link org.exitfilter.testing.Await}: polling instead of sleeping.
  *   <li>{@link org.exitfilter.testing.LeakDetection}: every test class fails on a Netty leak report
  *       (through the auto-registered {@link org.exitfilter.testing.LeakDetectionExtension}).
