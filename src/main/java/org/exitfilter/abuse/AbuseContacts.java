@@ -47,7 +47,7 @@ final class AbuseContacts {
   /** The abuse contact for a host name or address; {@code null} when neither way finds one. */
   Contact lookup(String host) {
     String domain = registrableDomain(host);
-    InetAddress literal = ComplaintReader.ip(host);
+    InetAddress literal = IpLiterals.ip(host);
     if (domain == null && literal == null) {
       return null;
     }

@@ -126,7 +126,7 @@ public final class Dnsbl {
     }
     boolean listed = false;
     for (String text : a) {
-      InetAddress answer = ComplaintReader.ip(text);
+      InetAddress answer = IpLiterals.ip(text);
       if (answer != null && ERRORS.contains(answer)) {
         return new Result(zone, address, Status.UNKNOWN, "the zone answered " + text);
       }
