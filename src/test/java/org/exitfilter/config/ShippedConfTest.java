@@ -54,6 +54,28 @@ class ShippedConfTest {
   }
 
   @Test
+  void theCommentedAbuseExampleLoadsOnceUncommented() throws Exception {
+    StringBuilder yaml = new StringBuilder();
+    boolean inExample = false;
+    for (String line : Files.readAllLines(CONF.resolve("exitfilter.yaml"))) {
+      inExample |= line.equals("# abuse:");
+      // The example's keys are the section lines and the indented ones; the rest is prose.
+      if (inExample
+          && (line.equals("# abuse:") || line.equals("# dnsbl:") || line.startsWith("#   "))) {
+        yaml.append(line.substring(2)).append('\n');
+      }
+    }
+    Path file = Files.writeString(tmp.resolve("exitfilter.yaml"), yaml);
+
+    ProxyConfig config = ConfigLoader.load(file);
+
+    assertThat(config.abuse().mailbox()).isEqualTo("abuse@exitnode-operator.example");
+    assertThat(config.abuse().smtp().starttls()).isTrue();
+    assertThat(config.abuse().rdap()).hasSize(1);
+    assertThat(config.dnsbl().zones()).containsExactly("zen.spamhaus.org", "bl.spamcop.net");
+  }
+
+  @Test
   void theBuiltInBlockPageIsTheShippedOne() throws Exception {
     try (InputStream builtIn =
         ShippedConfTest.class.getResourceAsStream("/org/exitfilter/proxy/blockpage.html")) {
