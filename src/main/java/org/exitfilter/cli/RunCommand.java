@@ -71,10 +71,11 @@ public final class RunCommand implements Callable<Integer> {
     blocklist.warnings().forEach(w -> log.warn("{}", w));
     Clock clock = Clock.systemUTC();
     CurrentBlocklist current = new CurrentBlocklist(blocklist, LocalDate.now(clock));
-    // The notice publishes the list in force; it keeps the list's compact entries, not a copy.
+    // The notice publishes the list in force, the local list and the shared lists (put in force
+    // below); it keeps the lists' compact entries, not a copy.
     PublishedBans published = proxyConfig.notice() == null ? null : PublishedBans.of(blocklist);
     if (published != null) {
-      current.onReplace(published::update);
+      current.onReplace(published::update, published::updateShared);
     }
     log.info(
         "blocklist {}: {} bans, {} exceptions",
@@ -185,8 +186,7 @@ public final class RunCommand implements Callable<Integer> {
         return false;
       }
     }
-    current.replaceShared(shared.compile(current.get().day()));
-    CurrentBlocklist.releaseBuildMemory();
+    shared.putInForce(current);
     return true;
   }
 }

@@ -2,6 +2,7 @@ package org.exitfilter.config;
 
 import java.nio.file.Path;
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,23 @@ public record Blocklist(
   public static Blocklist of(
       Path file, String sha256, List<Rule> bans, List<Rule> exceptions, List<Problem> warnings) {
     return new Blocklist(file, sha256, bans, exceptions, List.of(), warnings);
+  }
+
+  /**
+   * One list of the bans, exceptions and list files of several, in order, named {@code file}: what
+   * compiles the shared lists an exit follows into one matcher, among which the usual precedence
+   * holds. Shares every list file's entries.
+   */
+  public static Blocklist union(Path file, List<Blocklist> lists) {
+    List<Rule> bans = new ArrayList<>();
+    List<Rule> exceptions = new ArrayList<>();
+    List<ListEntries> entries = new ArrayList<>();
+    for (Blocklist list : lists) {
+      bans.addAll(list.writtenBans());
+      exceptions.addAll(list.exceptions());
+      entries.addAll(list.lists());
+    }
+    return new Blocklist(file, "", bans, exceptions, entries, List.of());
   }
 
   /**

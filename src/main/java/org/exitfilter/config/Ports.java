@@ -28,6 +28,27 @@ public final class Ports {
     return sorted == null || Arrays.binarySearch(sorted, port) >= 0;
   }
 
+  /** Whether every port of {@code other} is one of these. */
+  public boolean containsAll(Ports other) {
+    if (sorted == null) {
+      return true;
+    }
+    if (other.sorted == null) {
+      return false;
+    }
+    for (int port : other.sorted) {
+      if (Arrays.binarySearch(sorted, port) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One port of the set, the lowest; {@code fallback} for {@link #ALL}. */
+  public int any(int fallback) {
+    return sorted == null ? fallback : sorted[0];
+  }
+
   /** The listed ports in ascending order; empty for {@link #ALL}. */
   public int[] toArray() {
     return sorted == null ? new int[0] : sorted.clone();

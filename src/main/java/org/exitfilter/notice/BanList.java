@@ -2,68 +2,40 @@ package org.exitfilter.notice;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.exitfilter.config.Blocklist;
 import org.exitfilter.config.ListEntries;
 import org.exitfilter.config.Rule;
 
 /**
- * One loaded list's bans, in file order: the bans written in the blocklist file, then each list
+ * The bans of the list in force, source after source: the operator's own list, then each shared
+ * list's accepted commit; within a source, the bans written in its blocklist file, then each list
  * file's entries. Immutable; read by any number of pages at once.
  *
  * <p>An entry is addressed by its position, and a {@link Rule} is built only for the entries a page
- * shows, so a page of a million-entry list costs the page's entries, not the list's.
+ * shows, so a page of a million-entry list costs the page's entries, not the list's. A shared ban
+ * the operator vetoes has no position at all: the totals, the pages and the search count only the
+ * bans in force.
  */
 final class BanList {
-  /** The longest normalized value: a name of 253 characters, or an IPv6 CIDR. */
-  private static final int MAX_VALUE = 256;
-
-  private final List<Rule> written;
-  private final List<ListEntries> lists;
+  private final List<BanSource> sources;
   private final String fingerprint;
 
-  private BanList(List<Rule> written, List<ListEntries> lists, String fingerprint) {
-    this.written = written;
-    this.lists = lists;
+  private BanList(List<BanSource> sources, String fingerprint) {
+    this.sources = sources;
     this.fingerprint = fingerprint;
   }
 
-  static BanList of(Blocklist blocklist) {
-    return new BanList(blocklist.writtenBans(), blocklist.lists(), fingerprint(blocklist));
-  }
-
-  /**
-   * A hash of everything published: the blocklist file's hash and every list entry's value, so that
-   * an edit of a list file changes it too. One pass over the entry bytes, on the thread that loads
-   * the list.
-   */
-  private static String fingerprint(Blocklist blocklist) {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
+  /** The sources, the operator's own list first. */
+  static BanList of(List<BanSource> sources) {
+    MessageDigest digest = BanSource.sha256();
+    for (BanSource source : sources) {
+      digest.update(source.fingerprint().getBytes(StandardCharsets.US_ASCII));
+      digest.update((byte) '\n');
     }
-    digest.update(blocklist.sha256().getBytes(StandardCharsets.US_ASCII));
-    byte[] scratch = new byte[MAX_VALUE + 1];
-    for (ListEntries list : blocklist.lists()) {
-      digest.update(list.file().toString().getBytes(StandardCharsets.UTF_8));
-      Rule template = list.template();
-      if (template != null) {
-        digest.update(template.toString().getBytes(StandardCharsets.UTF_8));
-      }
-      for (int i = 0; i < list.size(); i++) {
-        int length = list.valueLength(i);
-        list.copyValue(i, scratch, 0);
-        scratch[length] = '\n';
-        digest.update(scratch, 0, length + 1);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest(), 0, 12);
+    return new BanList(List.copyOf(sources), HexFormat.of().formatHex(digest.digest(), 0, 12));
   }
 
   /** Identifies the list's contents; with the day, what every published page of it shows. */
@@ -71,35 +43,103 @@ final class BanList {
     return fingerprint;
   }
 
-  /** The bans in force on a day: those not expired. Cheap: expiry is per rule or per list file. */
+  /**
+   * The bans in force on a day: those not expired and not vetoed. Cheap: expiry is per rule or per
+   * list file, and a veto's end is kept with the few bans vetoed.
+   */
   View on(LocalDate day) {
-    List<Rule> activeWritten = new ArrayList<>();
-    for (Rule rule : written) {
-      if (rule.activeOn(day)) {
-        activeWritten.add(rule);
+    List<Segment> segments = new ArrayList<>();
+    List<Count> counts = new ArrayList<>();
+    for (BanSource source : sources) {
+      int count = 0;
+      List<Rule> written = source.writtenOn(day);
+      if (!written.isEmpty()) {
+        segments.add(new Segment(source, written, null, null));
+        count += written.size();
       }
-    }
-    List<ListEntries> activeLists = new ArrayList<>();
-    for (ListEntries list : lists) {
-      if (list.size() > 0 && list.template().activeOn(day)) {
-        activeLists.add(list);
+      for (BanSource.Listed listed : source.listsOn(day)) {
+        int[] vetoed = listed.vetoedOn(day);
+        if (vetoed.length < listed.entries().size()) {
+          segments.add(new Segment(source, null, listed.entries(), vetoed));
+          count += listed.entries().size() - vetoed.length;
+        }
       }
+      counts.add(new Count(source.list(), source.commit(), count));
     }
-    return new View(activeWritten, activeLists);
+    return new View(segments, counts);
+  }
+
+  /**
+   * How many bans one source has in force.
+   *
+   * @param list the shared list's name, {@code null} for the operator's own
+   * @param commit the shared list's accepted commit, abbreviated; {@code null} for the operator's
+   */
+  record Count(String list, String commit, int count) {}
+
+  /** A published ban: its rule, built now, and the shared list it is from ({@code null}: local). */
+  record Ban(Rule rule, String list) {}
+
+  /**
+   * A run of bans of one source: rules written in a file, or a list file's entries but those vetoed
+   * ({@code skipped}, ascending positions).
+   */
+  private record Segment(BanSource source, List<Rule> written, ListEntries entries, int[] skipped) {
+    int size() {
+      return written != null ? written.size() : entries.size() - skipped.length;
+    }
+
+    Rule get(int index) {
+      return written != null ? written.get(index) : entries.rule(position(index));
+    }
+
+    /** The position in the list file of the {@code index}-th entry not skipped. */
+    int position(int index) {
+      if (skipped.length == 0) {
+        return index;
+      }
+      // the smallest position p with index + 1 entries not skipped up to it
+      int low = index;
+      int high = index + skipped.length;
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (mid + 1 - skippedUpTo(mid) >= index + 1) {
+          high = mid;
+        } else {
+          low = mid + 1;
+        }
+      }
+      return low;
+    }
+
+    /** How many skipped positions are at or before {@code position}. */
+    private int skippedUpTo(int position) {
+      int low = 0;
+      int high = skipped.length;
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (skipped[mid] <= position) {
+          low = mid + 1;
+        } else {
+          high = mid;
+        }
+      }
+      return low;
+    }
   }
 
   /** The bans in force on one day, addressed 0 to {@link #size()}. */
   static final class View {
-    private final List<Rule> written;
-    private final List<ListEntries> lists;
+    private final List<Segment> segments;
+    private final List<Count> counts;
     private final int size;
 
-    View(List<Rule> written, List<ListEntries> lists) {
-      this.written = List.copyOf(written);
-      this.lists = List.copyOf(lists);
-      int total = written.size();
-      for (ListEntries list : lists) {
-        total += list.size();
+    private View(List<Segment> segments, List<Count> counts) {
+      this.segments = List.copyOf(segments);
+      this.counts = List.copyOf(counts);
+      int total = 0;
+      for (Segment segment : segments) {
+        total += segment.size();
       }
       this.size = total;
     }
@@ -108,17 +148,19 @@ final class BanList {
       return size;
     }
 
+    /** Per source, the operator's own list first, how many bans it has in force. */
+    List<Count> counts() {
+      return counts;
+    }
+
     /** Entry {@code index}, built now. */
-    Rule get(int index) {
-      if (index < written.size()) {
-        return written.get(index);
-      }
-      int i = index - written.size();
-      for (ListEntries list : lists) {
-        if (i < list.size()) {
-          return list.rule(i);
+    Ban get(int index) {
+      int i = index;
+      for (Segment segment : segments) {
+        if (i < segment.size()) {
+          return new Ban(segment.get(i), segment.source().list());
         }
-        i -= list.size();
+        i -= segment.size();
       }
       throw new IndexOutOfBoundsException(index);
     }
@@ -130,30 +172,43 @@ final class BanList {
      */
     Matches search(String query, int skip, int limit) {
       byte[] needle = query.getBytes(StandardCharsets.US_ASCII);
+      byte[] scratch = new byte[BanSource.MAX_VALUE];
       List<Integer> found = new ArrayList<>();
       int total = 0;
-      for (int w = 0; w < written.size(); w++) {
-        if (written.get(w).value().contains(query)) {
-          if (total >= skip && found.size() < limit) {
-            found.add(w);
-          }
-          total++;
-        }
-      }
-      byte[] scratch = new byte[MAX_VALUE];
-      int base = written.size();
-      for (ListEntries list : lists) {
-        for (int i = 0; i < list.size(); i++) {
-          int length = list.valueLength(i);
-          list.copyValue(i, scratch, 0);
-          if (contains(scratch, length, needle)) {
-            if (total >= skip && found.size() < limit) {
-              found.add(base + i);
+      int base = 0;
+      for (Segment segment : segments) {
+        if (segment.written() != null) {
+          List<Rule> written = segment.written();
+          for (int w = 0; w < written.size(); w++) {
+            if (written.get(w).value().contains(query)) {
+              if (total >= skip && found.size() < limit) {
+                found.add(base + w);
+              }
+              total++;
             }
-            total++;
+          }
+        } else {
+          ListEntries list = segment.entries();
+          int[] skipped = segment.skipped();
+          int next = 0; // the next skipped position
+          int index = base;
+          for (int i = 0; i < list.size(); i++) {
+            if (next < skipped.length && skipped[next] == i) {
+              next++;
+              continue;
+            }
+            int length = list.valueLength(i);
+            list.copyValue(i, scratch, 0);
+            if (contains(scratch, length, needle)) {
+              if (total >= skip && found.size() < limit) {
+                found.add(index);
+              }
+              total++;
+            }
+            index++;
           }
         }
-        base += list.size();
+        base += segment.size();
       }
       return new Matches(found, total);
     }

@@ -16,12 +16,17 @@ import org.exitfilter.config.Rule;
  * document is never whole in memory, and only a batch's rules exist at once.
  *
  * <p>The schema ({@value #SCHEMA}), stable: an object with {@code schema}, {@code operator}, {@code
- * day} (the UTC day the list is in force for), {@code count} and {@code bans}, an array of objects
- * with {@code kind} (domain, host, pattern, network), {@code value} (the normalized name, or the
- * network in CIDR form), {@code ports} (an array of numbers, or null for every port), {@code
- * reason}, {@code requested-on} and {@code expires} (YYYY-MM-DD, expires the last day the ban
- * applies), {@code reference}, {@code source} (the file the entry is in) and, only when the
- * operator publishes requesters, {@code requested-by}. Absent values are null.
+ * day} (the UTC day the list is in force for), {@code count}, {@code sources} (an array of objects
+ * with {@code list}, {@code commit} and {@code count}: per source of the list in force, the
+ * operator's own first with list and commit null, then each shared list with its accepted commit,
+ * abbreviated) and {@code bans}, an array of objects with {@code kind} (domain, host, pattern,
+ * network), {@code value} (the normalized name, or the network in CIDR form), {@code ports} (an
+ * array of numbers, or null for every port), {@code reason}, {@code requested-on} and {@code
+ * expires} (YYYY-MM-DD, expires the last day the ban applies), {@code reference}, {@code source}
+ * (the file the entry is in; for a shared list's entry {@code LIST@COMMIT:PATH:LINE}), {@code list}
+ * (the shared list's name, null for the operator's own) and, only when the operator publishes
+ * requesters, {@code requested-by}. Absent values are null. {@code sources} and {@code list} came
+ * later within the same schema: a reader ignores keys it does not know.
  */
 final class BansJson implements ChunkedInput<ByteBuf> {
   static final String SCHEMA = "exitfilter-bans/1";
@@ -46,6 +51,15 @@ final class BansJson implements ChunkedInput<ByteBuf> {
     json.writeStringField("operator", operator);
     json.writeStringField("day", day.toString());
     json.writeNumberField("count", view.size());
+    json.writeArrayFieldStart("sources");
+    for (BanList.Count count : view.counts()) {
+      json.writeStartObject();
+      json.writeStringField("list", count.list());
+      json.writeStringField("commit", count.commit());
+      json.writeNumberField("count", count.count());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
     json.writeArrayFieldStart("bans");
   }
 
@@ -96,7 +110,8 @@ final class BansJson implements ChunkedInput<ByteBuf> {
     return chunk;
   }
 
-  private void write(Rule rule) throws IOException {
+  private void write(BanList.Ban ban) throws IOException {
+    Rule rule = ban.rule();
     json.writeStartObject();
     json.writeStringField("kind", rule.kind().key());
     json.writeStringField("value", rule.value());
@@ -112,7 +127,8 @@ final class BansJson implements ChunkedInput<ByteBuf> {
         "requested-on", rule.requestedOn() == null ? null : rule.requestedOn().toString());
     json.writeStringField("expires", rule.expires() == null ? null : rule.expires().toString());
     json.writeStringField("reference", rule.reference());
-    json.writeStringField("source", rule.source().file().getFileName().toString());
+    json.writeStringField("source", rule.source().published());
+    json.writeStringField("list", ban.list());
     if (requesters) {
       json.writeStringField("requested-by", rule.requestedBy());
     }

@@ -191,7 +191,7 @@ final class NoticePages {
     List<Integer> positions = matches.positions();
     List<Map<String, Object>> entries = new ArrayList<>(positions.size());
     for (int position : positions) {
-      entries.add(entry(view.get(position)));
+      entries.add(entry(view.get(position).rule()));
     }
     scope.put("query", query == null ? "" : query);
     scope.put("total", total);
@@ -203,6 +203,20 @@ final class NoticePages {
     scope.put("page", page);
     scope.put("pages", pages > 1 ? pages : null);
     scope.put("publishRequesters", config.publishRequesters());
+    List<BanList.Count> counts = view.counts();
+    scope.put("shared", counts.size() > 1);
+    List<Map<String, Object>> sources = new ArrayList<>();
+    for (int i = 0; i < counts.size(); i++) {
+      BanList.Count count = counts.get(i);
+      Map<String, Object> source = new HashMap<>();
+      source.put("local", count.list() == null);
+      source.put("list", count.list());
+      source.put("commit", count.commit());
+      source.put("count", count.count());
+      source.put("last", i == counts.size() - 1);
+      sources.add(source);
+    }
+    scope.put("sources", sources);
     scope.put("previous", page > 1 ? bansLink(lang, query, page - 1) : null);
     scope.put("next", page < pages ? bansLink(lang, query, page + 1) : null);
     return templates.render(Page.BANS, lang, scope);
@@ -253,7 +267,7 @@ final class NoticePages {
     entry.put("requestedOn", rule.requestedOn());
     entry.put("expires", rule.expires());
     entry.put("reference", rule.reference());
-    entry.put("source", rule.source().file().getFileName().toString());
+    entry.put("source", rule.source().published());
     entry.put("requestedBy", config.publishRequesters() ? rule.requestedBy() : null);
     return entry;
   }

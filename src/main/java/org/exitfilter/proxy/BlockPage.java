@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 import org.exitfilter.config.Rule;
+import org.exitfilter.config.SharedFile;
 
 /**
  * The HTML page a refused request gets, from the operator's template or the built-in one. The
@@ -46,19 +46,16 @@ final class BlockPage {
     }
   }
 
-  /** How a shared list names its entries' file: {@code NAME@COMMIT:PATH}. */
-  private static final Pattern SHARED_SOURCE = Pattern.compile("[a-z0-9-]+@[0-9a-f]{7}:[^\\s]+");
-
   static BlockPage of(String template) {
     return new BlockPage(template);
   }
 
   String render(String host, Rule rule) {
     String reason = rule == null || rule.reason() == null ? DEFAULT_REASON : rule.reason();
-    if (rule != null && SHARED_SOURCE.matcher(rule.source().file().toString()).matches()) {
+    if (rule != null && SharedFile.named(rule.source().file()) != null) {
       // A shared list's entry names its public source (list, commit, file, line); the operator's
       // own entries do not, since their source is a path on this machine.
-      reason = reason + " (" + rule.source().file() + ":" + rule.source().line() + ")";
+      reason = reason + " (" + rule.source().published() + ")";
     }
     return template.replace("{{host}}", escape(host)).replace("{{reason}}", escape(reason));
   }

@@ -1,6 +1,8 @@
 package org.exitfilter.reload;
 
+import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -26,6 +28,7 @@ public final class CurrentBlocklist implements Supplier<Matcher> {
 
   private final AtomicReference<Snapshot> current;
   private volatile Consumer<Blocklist> onReplace = blocklist -> {};
+  private volatile Consumer<List<Blocklist>> onReplaceShared = lists -> {};
 
   /** Writers only: the parts the snapshot in force is made of. */
   private final Object writeLock = new Object();
@@ -53,25 +56,44 @@ public final class CurrentBlocklist implements Supplier<Matcher> {
   }
 
   /**
-   * Hands every list {@link #replace} swaps in to {@code listener} too, on the reload thread, right
-   * after the new snapshot is in force: for what publishes the list (the exit notice's bans).
+   * Hands every list swapped in to the listeners too, right after the new snapshot is in force, on
+   * the thread that swapped it in: the operator's list ({@link #replace}, the reload thread) to
+   * {@code local}, the shared lists' accepted commits ({@link #replaceShared}, the shared lists'
+   * thread) to {@code shared}. For what publishes the list in force (the exit notice's bans), so
+   * that it follows every swap from this one place. Each listener is called by one thread at a
+   * time, in the order of the swaps; the lists are not kept here.
    */
-  public void onReplace(Consumer<Blocklist> listener) {
-    this.onReplace = listener;
+  public void onReplace(Consumer<Blocklist> local, Consumer<List<Blocklist>> shared) {
+    this.onReplace = local;
+    this.onReplaceShared = shared;
   }
 
   /**
-   * Swaps in the compiled shared lists, or none ({@code null}); the operator's list stays as it is.
-   * Requests already under way keep the snapshot they took.
+   * Compiles and swaps in the shared lists' accepted commits, one {@link Blocklist} each (none: no
+   * shared list in force); the operator's list stays as it is. Requests already under way keep the
+   * snapshot they took.
    */
-  public void replaceShared(Matcher sharedLists) {
+  public void replaceShared(List<Blocklist> accepted) {
+    Matcher compiled = compileShared(accepted, get().day());
     synchronized (writeLock) {
       shared =
-          sharedLists == null || sharedLists.day().equals(local.day())
-              ? sharedLists
-              : sharedLists.onDay(local.day());
+          compiled == null || compiled.day().equals(local.day())
+              ? compiled
+              : compiled.onDay(local.day());
       publish();
     }
+    onReplaceShared.accept(List.copyOf(accepted));
+  }
+
+  /**
+   * The shared lists' accepted commits compiled into one matcher, among which the usual precedence
+   * holds; {@code null} for none. What {@link #replaceShared} layers under the operator's list, and
+   * what {@code check} asks.
+   */
+  public static Matcher compileShared(List<Blocklist> accepted, LocalDate day) {
+    return accepted.isEmpty()
+        ? null
+        : Matcher.compile(Blocklist.union(Path.of("shared-lists"), accepted), day);
   }
 
   private void publish() {

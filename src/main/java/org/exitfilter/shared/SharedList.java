@@ -39,6 +39,7 @@ import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ListEntries;
 import org.exitfilter.config.Problem;
 import org.exitfilter.config.Rule;
+import org.exitfilter.config.SharedFile;
 import org.exitfilter.config.SharedListConfig;
 import org.exitfilter.config.Source;
 import org.exitfilter.proxy.OutboundCheck;
@@ -328,14 +329,19 @@ final class SharedList {
       }
       Blocklist list =
           BlocklistLoader.load(tree.resolve(config.path()), BlocklistLoader.Analysis.PER_ENTRY);
-      return relabel(list, tree, label(commit));
+      return relabel(list, tree, commit.name());
     }
   }
 
-  /** The list with every entry's file named {@code label:path-in-repository}. */
-  static Blocklist relabel(Blocklist list, Path root, String label) {
+  /** The list with every entry's file named as {@link SharedFile}: {@code LIST@COMMIT:PATH}. */
+  private Blocklist relabel(Blocklist list, Path root, String commit) {
     UnaryOperator<Path> name =
-        file -> Path.of(label + ":" + root.relativize(file.toAbsolutePath().normalize()));
+        file ->
+            SharedFile.of(
+                    config.name(),
+                    commit,
+                    root.relativize(file.toAbsolutePath().normalize()).toString())
+                .asPath();
     UnaryOperator<Rule> rule =
         r ->
             new Rule(
@@ -364,7 +370,7 @@ final class SharedList {
   }
 
   private String label(ObjectId commit) {
-    return config.name() + "@" + commit.name().substring(0, 7);
+    return SharedFile.label(config.name(), commit.name());
   }
 
   /** What JGit's SSH verifier reads: the format and the list's allowed signers file. */

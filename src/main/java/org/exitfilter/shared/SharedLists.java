@@ -1,7 +1,6 @@
 package org.exitfilter.shared;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.exitfilter.config.Blocklist;
 import org.exitfilter.config.ConfigException;
-import org.exitfilter.config.ListEntries;
 import org.exitfilter.config.ProxyConfig;
-import org.exitfilter.config.Rule;
 import org.exitfilter.config.SharedListConfig;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.proxy.OutboundCheck;
@@ -31,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shared lists an exit follows ({@code shared-lists:} in {@code exitfilter.yaml}): their
- * updates, on a timer, on SIGHUP and on demand, and the compiled union of their accepted commits
- * that {@link CurrentBlocklist} layers under the operator's own list.
+ * updates, on a timer, on SIGHUP and on demand, and their accepted commits, which {@link
+ * #putInForce} hands to {@link CurrentBlocklist} to compile and layer under the operator's own list
+ * (and to hand on to what publishes the list in force).
  *
  * <p>Updates run on one thread of their own ({@link #start}), never on an event loop. The commands
  * call {@link #update} on theirs; a file lock per list keeps a command and a running proxy from
@@ -116,42 +114,49 @@ public final class SharedLists implements AutoCloseable {
   }
 
   /**
-   * Compiles the accepted commits of every list into one matcher, or {@code null} when no list has
-   * one. Among the shared lists the usual precedence holds; their entries name where they came
-   * from, {@code NAME@COMMIT:FILE:LINE}. A list whose accepted commit cannot be loaded is left out
+   * The accepted commit of every list that has one, loaded, in the order of {@code shared-lists:};
+   * their entries name where they came from, {@code NAME@COMMIT:FILE:LINE} ({@link
+   * org.exitfilter.config.SharedFile}). A list whose accepted commit cannot be loaded is left out
    * and logged.
    */
-  public Matcher compile(LocalDate day) {
-    List<Rule> bans = new ArrayList<>();
-    List<Rule> exceptions = new ArrayList<>();
-    List<ListEntries> entries = new ArrayList<>();
-    boolean any = false;
+  public List<Blocklist> loadAccepted() {
+    List<Blocklist> accepted = new ArrayList<>();
     for (SharedList list : lists) {
       try {
-        Blocklist accepted = list.loadAccepted();
+        Blocklist loaded = list.loadAccepted();
         serving.put(list.name(), list.state().acceptedCommit());
-        if (accepted == null) {
+        if (loaded == null) {
           continue;
         }
-        any = true;
-        bans.addAll(accepted.writtenBans());
-        exceptions.addAll(accepted.exceptions());
-        entries.addAll(accepted.lists());
+        accepted.add(loaded);
         log.info(
             "shared list {}: {} bans, {} exceptions in force",
             list.name(),
-            accepted.banCount(),
-            accepted.exceptions().size());
+            loaded.banCount(),
+            loaded.exceptions().size());
       } catch (IOException | ConfigException e) {
         log.error("shared list {}: the accepted commit cannot be loaded: {}", list.name(), e);
       }
     }
-    if (!any) {
-      return null;
-    }
-    Blocklist union =
-        new Blocklist(Path.of("shared-lists"), "", bans, exceptions, entries, List.of());
-    return Matcher.compile(union, day);
+    return accepted;
+  }
+
+  /**
+   * Compiles the accepted commits of every list into one matcher, or {@code null} when no list has
+   * one; among the shared lists the usual precedence holds. For {@code check}, which asks without a
+   * running proxy.
+   */
+  public Matcher compile(LocalDate day) {
+    return CurrentBlocklist.compileShared(loadAccepted(), day);
+  }
+
+  /**
+   * Puts the accepted commits in force in {@code current} (which hands them on to what publishes
+   * them), then gives the memory loading them took back.
+   */
+  public void putInForce(CurrentBlocklist current) {
+    current.replaceShared(loadAccepted());
+    CurrentBlocklist.releaseBuildMemory();
   }
 
   /**
@@ -195,8 +200,7 @@ public final class SharedLists implements AutoCloseable {
       listener.accept(list.name(), result);
       if (!Objects.equals(serving.get(list.name()), state.acceptedCommit())) {
         // accepted now, or by `exitfilter shared update` since the last look
-        current.replaceShared(compile(current.get().day()));
-        CurrentBlocklist.releaseBuildMemory();
+        putInForce(current);
       }
     } catch (IOException | RuntimeException e) {
       // the accepted list keeps serving whatever went wrong

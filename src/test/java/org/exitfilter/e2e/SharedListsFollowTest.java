@@ -96,7 +96,7 @@ class SharedListsFollowTest {
       proxy.dns().put(name, "127.0.0.1");
     }
     SharedLists shared = SharedLists.open(proxy.config(), Clock.systemUTC());
-    proxy.blocklist().replaceShared(shared.compile(proxy.blocklist().get().day()));
+    shared.putInForce(proxy.blocklist());
     shared.start(proxy.blocklist(), listener);
     proxies.add(proxy);
     followers.add(shared);

@@ -219,7 +219,7 @@ class NoticeServerTest {
   void thePagesFollowAReloadAtOnce() throws Exception {
     CurrentBlocklist current =
         new CurrentBlocklist(BlocklistLoader.load(blocklist), LocalDate.of(2026, 12, 5));
-    current.onReplace(notice.bans::update);
+    current.onReplace(notice.bans::update, notice.bans::updateShared);
     String tagBefore = notice.get("/bans.json").headers().firstValue("ETag").orElseThrow();
     NoticeFixture.write(dir, "shared/optout.txt", "forum.example.com", "new-ban.example");
 

@@ -92,7 +92,7 @@ public final class ProxyFixture implements AutoCloseable {
         // As the run command does: the notice publishes the list in force, the proxy shows its
         // pages.
         PublishedBans published = PublishedBans.of(list);
-        current.onReplace(published::update);
+        current.onReplace(published::update, published::updateShared);
         noticeServer =
             NoticeServer.start(loaded.notice(), loaded.limits(), published, Clock.systemUTC());
       }
