@@ -96,7 +96,10 @@ class LauncherTest {
     assertThat(launch.jvmOptions())
         .as("the rule: base + ceil(entries * bytes per entry / 2^20) MiB")
         .contains("-Xmx" + heap + "m")
-        .contains("-Xms" + Math.min(heap, constant("INITIAL_HEAP_CAP_MIB")) + "m");
+        .contains("-XX:InitialHeapSize=" + Math.min(heap, constant("INITIAL_HEAP_CAP_MIB")) + "m")
+        .as("free to shrink below its start after the full collection that follows a load")
+        .contains("-XX:MinHeapSize=" + constant("MIN_HEAP_MIB") + "m")
+        .noneMatch(o -> o.startsWith("-Xms"));
   }
 
   @Test
@@ -141,6 +144,21 @@ class LauncherTest {
     assertThat(launch.afterJar())
         .as("the arguments reach the jar unchanged")
         .containsExactly("check", "--config=" + config, "example.org");
+  }
+
+  @Test
+  void onlyTheLongRunningProxyGivesUpTheQuickCompiler() throws Exception {
+    blocklistWithAListOf(10);
+
+    Launch run = launch(Map.of(), "run", "--config", config.toString());
+    Launch validate = launch(Map.of(), "validate", "--config", config.toString());
+
+    assertThat(run.jvmOptions())
+        .as("run: the optimizing compiler only, for less resident code")
+        .contains(constantText("RUN_COMPILER"), "-Dio.netty.jfr.enabled=false");
+    assertThat(validate.jvmOptions())
+        .as("a command that ends within seconds keeps the quick first tier")
+        .doesNotContain(constantText("RUN_COMPILER"));
   }
 
   @Test
@@ -287,6 +305,13 @@ class LauncherTest {
         Pattern.compile("(?m)^" + name + "=(\\d+)").matcher(Files.readString(LAUNCHER, UTF_8));
     assertThat(m.find()).as("the launcher sets %s", name).isTrue();
     return Long.parseLong(m.group(1));
+  }
+
+  private static String constantText(String name) throws IOException {
+    Matcher m =
+        Pattern.compile("(?m)^" + name + "=(\\S+)").matcher(Files.readString(LAUNCHER, UTF_8));
+    assertThat(m.find()).as("the launcher sets %s", name).isTrue();
+    return m.group(1);
   }
 
   private static long ceilMib(long bytes) {
