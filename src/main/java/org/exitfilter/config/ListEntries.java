@@ -24,19 +24,24 @@ public final class ListEntries {
   private final int[] ends;
   private final int[] lines;
 
+  /** The number of entries: the arrays may be a little longer (see {@link Builder#build}). */
+  private final int size;
+
   private ListEntries(
       Path file,
       RuleKind kind,
       EntryReader.Details details,
       byte[] values,
       int[] ends,
-      int[] lines) {
+      int[] lines,
+      int size) {
     this.file = file;
     this.kind = kind;
     this.details = details;
     this.values = values;
     this.ends = ends;
     this.lines = lines;
+    this.size = size;
   }
 
   /** The list file. */
@@ -50,7 +55,7 @@ public final class ListEntries {
    * the arrays.
    */
   public ListEntries withFile(Path file) {
-    return new ListEntries(file, kind, details, values, ends, lines);
+    return new ListEntries(file, kind, details, values, ends, lines, size);
   }
 
   /** The kind of every entry of the list: domain, host or network. */
@@ -59,7 +64,7 @@ public final class ListEntries {
   }
 
   public int size() {
-    return ends.length;
+    return size;
   }
 
   /** The normalized value of entry {@code i}: an ASCII name, or the canonical CIDR text. */
@@ -77,6 +82,20 @@ public final class ListEntries {
   public void copyValue(int i, byte[] into, int at) {
     int start = start(i);
     System.arraycopy(values, start, into, at, ends[i] - start);
+  }
+
+  /** Whether entry {@code i}'s value is {@code text[from, to)}; allocates nothing. */
+  public boolean valueEquals(int i, CharSequence text, int from, int to) {
+    int start = start(i);
+    if (ends[i] - start != to - from) {
+      return false;
+    }
+    for (int k = from; k < to; k++) {
+      if ((values[start++] & 0xFF) != text.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The 1-based line entry {@code i} was read from. */
@@ -116,17 +135,39 @@ public final class ListEntries {
     return i == 0 ? 0 : ends[i - 1];
   }
 
-  /** Collects a list's entries in file order; not thread-safe. */
+  /**
+   * Collects a list's entries in file order; not thread-safe.
+   *
+   * <p>Sized from the file's length, so that a million entries are read without copying their
+   * arrays as they grow and without a last copy to trim them: each copy is garbage the size of the
+   * list, made while the old list still serves during a reload, and the heap grew to hold it.
+   */
   static final class Builder {
+    /** Arrays with at most this share unused are kept as they are rather than copied to size. */
+    private static final int KEEP_UNUSED_EIGHTHS = 1;
+
     private final EntryReader.ListSpec spec;
-    private byte[] values = new byte[1 << 12];
-    private int[] ends = new int[1 << 8];
-    private int[] lines = new int[1 << 8];
+    private byte[] values;
+    private int[] ends;
+    private int[] lines;
     private int size;
     private int used;
 
-    Builder(EntryReader.ListSpec spec) {
+    /**
+     * @param fileBytes the list file's length, or 0 when unknown: the values of a list of plain
+     *     names take at most that many bytes, unless names in Unicode grow as they are encoded
+     * @param lineBreaks the line breaks in the file: there is at most one entry more
+     */
+    Builder(EntryReader.ListSpec spec, long fileBytes, long lineBreaks) {
       this.spec = spec;
+      this.values = new byte[capacity(fileBytes, 1 << 12)];
+      int entries = capacity(lineBreaks + 1, 1 << 8);
+      this.ends = new int[entries];
+      this.lines = new int[entries];
+    }
+
+    private static int capacity(long wanted, int least) {
+      return (int) Math.min(Math.max(wanted, least), Integer.MAX_VALUE - 16);
     }
 
     /** Adds a normalized value, which must be ASCII. */
@@ -149,15 +190,16 @@ public final class ListEntries {
 
     private void ensure(int length) {
       if (used + length > values.length) {
-        long wanted = Math.max((long) values.length * 2, (long) used + length);
+        long wanted = Math.max((long) values.length * 3 / 2, (long) used + length);
         if (wanted > Integer.MAX_VALUE - 16) {
           throw new IllegalStateException("list file too large: " + spec.file());
         }
         values = Arrays.copyOf(values, (int) wanted);
       }
       if (size == ends.length) {
-        ends = Arrays.copyOf(ends, size * 2);
-        lines = Arrays.copyOf(lines, size * 2);
+        int wanted = ends.length + (ends.length >> 1);
+        ends = Arrays.copyOf(ends, wanted);
+        lines = Arrays.copyOf(lines, wanted);
       }
     }
 
@@ -172,9 +214,22 @@ public final class ListEntries {
           spec.file(),
           spec.kind(),
           spec.details(),
-          Arrays.copyOf(values, used),
-          Arrays.copyOf(ends, size),
-          Arrays.copyOf(lines, size));
+          fitted(values, used),
+          fitted(ends, size),
+          fitted(lines, size),
+          size);
+    }
+
+    private static byte[] fitted(byte[] array, int used) {
+      return mostlyUsed(array.length, used) ? array : Arrays.copyOf(array, used);
+    }
+
+    private static int[] fitted(int[] array, int used) {
+      return mostlyUsed(array.length, used) ? array : Arrays.copyOf(array, used);
+    }
+
+    private static boolean mostlyUsed(int length, int used) {
+      return length - used <= (long) length * KEEP_UNUSED_EIGHTHS / 8;
     }
   }
 }

@@ -10,7 +10,7 @@ import org.exitfilter.config.ListEntries;
  * The host and domain entries and pattern hints to index, in order of precedence: what {@link
  * NameIndex#build} reads. A list file's entries are read where the blocklist holds them, not
  * copied, so that compiling a million entries makes no object per entry and no second copy of the
- * names. Used once per compile; not thread-safe.
+ * names. Used once per compile; not thread-safe. What the index keeps of it is {@link #keys()}.
  */
 final class NameEntries {
   /** The template of a pattern hint, which is no entry and decides nothing. */
@@ -55,15 +55,6 @@ final class NameEntries {
 
   int size() {
     return firstOf[runs.size()];
-  }
-
-  /** The total length of all values. */
-  long totalBytes() {
-    long total = 0;
-    for (int i = 0; i < size(); i++) {
-      total += length(i);
-    }
-    return total;
   }
 
   int length(int i) {
@@ -137,11 +128,51 @@ final class NameEntries {
     return Arrays.equals(scratch, 0, lengthA, otherScratch, 0, lengthB);
   }
 
+  /**
+   * The entries' values and lines, read where they are held, for the index to keep instead of a
+   * copy: at a million names the copy was 32 MB more at the peak of a reload, beside the old list
+   * and the list being read. No entry may be added once this is taken.
+   */
+  Keys keys() {
+    return new Keys(runs.toArray(Run[]::new), Arrays.copyOf(firstOf, runs.size() + 1));
+  }
+
+  /** The entries by index, immutable and safe to read from any thread. */
+  static final class Keys {
+    private final Run[] runs;
+    private final int[] firstOf;
+
+    private Keys(Run[] runs, int[] firstOf) {
+      this.runs = runs;
+      this.firstOf = firstOf;
+    }
+
+    /** Whether entry {@code i}'s value is {@code name[from, to)}; allocates nothing. */
+    boolean valueEquals(int i, String name, int from, int to) {
+      int r = runOf(firstOf, runs.length, i);
+      return runs[r].valueEquals(i - firstOf[r], name, from, to);
+    }
+
+    String value(int i) {
+      int r = runOf(firstOf, runs.length, i);
+      return runs[r].value(i - firstOf[r]);
+    }
+
+    int line(int i) {
+      int r = runOf(firstOf, runs.length, i);
+      return runs[r].line(i - firstOf[r]);
+    }
+  }
+
   private int runOf(int i) {
+    return runOf(firstOf, runs.size(), i);
+  }
+
+  private static int runOf(int[] firstOf, int runCount, int i) {
     // Runs are few (the written entries of each kind, then one per list file).
-    int r = Arrays.binarySearch(firstOf, 0, runs.size(), i);
+    int r = Arrays.binarySearch(firstOf, 0, runCount, i);
     if (r >= 0) {
-      while (r + 1 < runs.size() && firstOf[r + 1] == i) {
+      while (r + 1 < runCount && firstOf[r + 1] == i) {
         r++; // skip empty runs
       }
       return r;
@@ -157,6 +188,10 @@ final class NameEntries {
     int template(int i);
 
     int copy(int i, byte[] into, int at);
+
+    boolean valueEquals(int i, String name, int from, int to);
+
+    String value(int i);
   }
 
   private record ListRun(ListEntries list, int template) implements Run {
@@ -179,6 +214,16 @@ final class NameEntries {
     public int copy(int i, byte[] into, int at) {
       list.copyValue(i, into, at);
       return list.valueLength(i);
+    }
+
+    @Override
+    public boolean valueEquals(int i, String name, int from, int to) {
+      return list.valueEquals(i, name, from, to);
+    }
+
+    @Override
+    public String value(int i) {
+      return list.value(i);
     }
   }
 
@@ -219,6 +264,25 @@ final class NameEntries {
       byte[] value = values.get(i);
       System.arraycopy(value, 0, into, at, value.length);
       return value.length;
+    }
+
+    @Override
+    public boolean valueEquals(int i, String name, int from, int to) {
+      byte[] value = values.get(i);
+      if (value.length != to - from) {
+        return false;
+      }
+      for (int k = 0; k < value.length; k++) {
+        if ((value[k] & 0xFF) != name.charAt(from + k)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public String value(int i) {
+      return new String(values.get(i), StandardCharsets.ISO_8859_1);
     }
   }
 }

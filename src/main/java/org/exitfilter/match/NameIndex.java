@@ -1,6 +1,5 @@
 package org.exitfilter.match;
 
-import java.nio.charset.StandardCharsets;
 import org.exitfilter.config.Rule;
 import org.exitfilter.config.RuleKind;
 
@@ -9,10 +8,11 @@ import org.exitfilter.config.RuleKind;
  * probes the table at each label boundary, so its cost depends on the name's length and not on the
  * number of entries.
  *
- * <p>Per entry it keeps the name's ASCII bytes in one shared array, a word of flags and template
- * number, a line number and a slot for the verdict (see {@link Templates}). Entries with the same
- * name form a group ordered by precedence: host exceptions, host bans, domain exceptions, domain
- * bans, each in file order, so the first entry of a group that applies to the port decides.
+ * <p>Per entry it keeps a word of flags and template number, the entry's index in {@link
+ * NameEntries.Keys} (which reads the name and line where the loaded list holds them, not a copy)
+ * and a slot for the verdict (see {@link Templates}). Entries with the same name form a group
+ * ordered by precedence: host exceptions, host bans, domain exceptions, domain bans, each in file
+ * order, so the first entry of a group that applies to the port decides.
  *
  * <p>The table also holds pattern hints: for {@code *.cdn.example.org}, the suffix {@code
  * cdn.example.org} that every name the pattern matches ends with. The walk notices them for free,
@@ -32,10 +32,12 @@ final class NameIndex {
 
   private final GroupTable table;
   private final int[] slots;
-  private final byte[] keys;
-  private final int[] keyStart;
+  private final NameEntries.Keys keys;
+
+  /** {@code entryAt[position]}: the entry's index in {@link #keys}. */
+  private final int[] entryAt;
+
   private final int[] meta;
-  private final int[] lines;
   private final Templates templates;
 
   /**
@@ -60,10 +62,9 @@ final class NameIndex {
 
   private NameIndex(
       GroupTable table,
-      byte[] keys,
-      int[] keyStart,
+      NameEntries.Keys keys,
+      int[] entryAt,
       int[] meta,
-      int[] lines,
       Templates templates,
       boolean[] suffixLabels,
       boolean[] nameLabels,
@@ -71,9 +72,8 @@ final class NameIndex {
     this.table = table;
     this.slots = table.slots;
     this.keys = keys;
-    this.keyStart = keyStart;
+    this.entryAt = entryAt;
     this.meta = meta;
-    this.lines = lines;
     this.templates = templates;
     this.suffixLabels = suffixLabels;
     this.nameLabels = nameLabels;
@@ -108,18 +108,13 @@ final class NameIndex {
       filter[(int) (hash >>> filterShift)] |= filterBits(hash);
     }
     hashes = null;
-    byte[] keys = new byte[Math.toIntExact(entries.totalBytes())];
-    int[] keyStart = new int[n + 1];
+    int[] entryAt = layout.order();
     int[] meta = new int[n];
-    int[] lines = new int[n];
     boolean[] suffixLabels = new boolean[maxLabels + 1];
     boolean[] nameLabels = new boolean[maxLabels + 1];
-    int at = 0;
     int groupStart = 0;
     for (int position = 0; position < n; position++) {
-      int i = layout.order()[position];
-      keyStart[position] = at;
-      at += entries.copyValue(i, keys, at);
+      int i = entryAt[position];
       int labels = entries.labels(i);
       boolean continues = layout.continues()[position];
       int flags = continues ? CONTINUES : 0;
@@ -131,7 +126,6 @@ final class NameIndex {
         flags |= template << TEMPLATE_SHIFT;
         flags |= templates.always(template) ? ALWAYS : 0;
         flags |= host ? HOST : 0;
-        lines[position] = entries.line(i);
       } else {
         // Hints come last in their group, after every entry, and decide nothing themselves.
         suffixLabels[labels] = true;
@@ -143,15 +137,13 @@ final class NameIndex {
         groupStart = position + 1;
       }
     }
-    keyStart[n] = at;
     return new NameIndex(
-        table, keys, keyStart, meta, lines, templates, suffixLabels, nameLabels, filter);
+        table, entries.keys(), entryAt, meta, templates, suffixLabels, nameLabels, filter);
   }
 
   /** The same index, deciding with other templates (another day's). */
   NameIndex withTemplates(Templates other) {
-    return new NameIndex(
-        table, keys, keyStart, meta, lines, other, suffixLabels, nameLabels, filter);
+    return new NameIndex(table, keys, entryAt, meta, other, suffixLabels, nameLabels, filter);
   }
 
   private static int filterShift(int words) {
@@ -245,12 +237,9 @@ final class NameIndex {
   Verdict verdict(int entry) {
     int template = meta[entry] >>> TEMPLATE_SHIFT;
     Verdict verdict = templates.precomputed(template);
-    return verdict != null ? verdict : templates.rebuild(template, key(entry), lines[entry]);
-  }
-
-  private String key(int entry) {
-    int start = keyStart[entry];
-    return new String(keys, start, keyStart[entry + 1] - start, StandardCharsets.ISO_8859_1);
+    return verdict != null
+        ? verdict
+        : templates.rebuild(template, keys.value(entryAt[entry]), keys.line(entryAt[entry]));
   }
 
   /** The first entry of the group starting at {@code entry} of the given kind for the port. */
@@ -283,24 +272,11 @@ final class NameIndex {
       }
       if (table.tagMatches(slot, tag)) {
         int entry = table.entry(slot);
-        if (keyEquals(entry, name, from, to)) {
+        if (keys.valueEquals(entryAt[entry], name, from, to)) {
           return entry;
         }
       }
     }
-  }
-
-  private boolean keyEquals(int entry, String name, int from, int to) {
-    int start = keyStart[entry];
-    if (keyStart[entry + 1] - start != to - from) {
-      return false;
-    }
-    for (int i = from; i < to; i++) {
-      if ((keys[start++] & 0xFF) != name.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
