@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -81,6 +82,17 @@ public record Blocklist(
     return lists.stream().map(ListEntries::file).toList();
   }
 
+  /** What the load read from each list file (a file named twice was read alike both times). */
+  public Map<Path, ReadContent> listContents() {
+    Map<Path, ReadContent> contents = new HashMap<>();
+    for (ListEntries list : lists) {
+      if (list.content() != null) {
+        contents.put(list.file(), list.content());
+      }
+    }
+    return contents;
+  }
+
   /**
    * How many bans there are of each kind, every kind present (0 when none), without building any.
    */
@@ -117,12 +129,14 @@ public record Blocklist(
       Path file,
       String sha256,
       List<Path> listFiles,
+      Map<Path, ReadContent> listContents,
       Map<RuleKind, Integer> bans,
       Map<RuleKind, Integer> exceptions,
       List<Problem> warnings) {
 
     public Summary {
       listFiles = List.copyOf(listFiles);
+      listContents = Map.copyOf(listContents);
       bans = Map.copyOf(bans);
       exceptions = Map.copyOf(exceptions);
       warnings = List.copyOf(warnings);
@@ -140,7 +154,13 @@ public record Blocklist(
   /** What a serving process keeps of this list. */
   public Summary summary() {
     return new Summary(
-        file, sha256, listFiles(), banCountsByKind(), exceptionCountsByKind(), warnings);
+        file,
+        sha256,
+        listFiles(),
+        listContents(),
+        banCountsByKind(),
+        exceptionCountsByKind(),
+        warnings);
   }
 
   /** The written bans followed by the entries of each list, indexed without copying. */

@@ -27,6 +27,8 @@ public final class ListEntries {
   /** The number of entries: the arrays may be a little longer (see {@link Builder#build}). */
   private final int size;
 
+  private final ReadContent content;
+
   private ListEntries(
       Path file,
       RuleKind kind,
@@ -34,7 +36,8 @@ public final class ListEntries {
       byte[] values,
       int[] ends,
       int[] lines,
-      int size) {
+      int size,
+      ReadContent content) {
     this.file = file;
     this.kind = kind;
     this.details = details;
@@ -42,11 +45,17 @@ public final class ListEntries {
     this.ends = ends;
     this.lines = lines;
     this.size = size;
+    this.content = content;
   }
 
   /** The list file. */
   public Path file() {
     return file;
+  }
+
+  /** The bytes the entries were read from. */
+  public ReadContent content() {
+    return content;
   }
 
   /**
@@ -55,7 +64,7 @@ public final class ListEntries {
    * the arrays.
    */
   public ListEntries withFile(Path file) {
-    return new ListEntries(file, kind, details, values, ends, lines, size);
+    return new ListEntries(file, kind, details, values, ends, lines, size, content);
   }
 
   /** The kind of every entry of the list: domain, host or network. */
@@ -209,7 +218,7 @@ public final class ListEntries {
       size++;
     }
 
-    ListEntries build() {
+    ListEntries build(ReadContent content) {
       return new ListEntries(
           spec.file(),
           spec.kind(),
@@ -217,7 +226,8 @@ public final class ListEntries {
           fitted(values, used),
           fitted(ends, size),
           fitted(lines, size),
-          size);
+          size,
+          content);
     }
 
     private static byte[] fitted(byte[] array, int used) {

@@ -47,6 +47,9 @@ final class ListFileReader {
 
   private final ListEntries.Builder out;
 
+  /** The bytes read, as they were read: what the list was loaded from. */
+  private final ReadContent.Accumulator content = new ReadContent.Accumulator();
+
   /** Tests compare the fast path with the one every line can take. */
   private final boolean slowPathOnly;
 
@@ -94,7 +97,7 @@ final class ListFileReader {
   static ListEntries read(EntryReader.ListSpec spec, Problems problems, boolean slowPathOnly) {
     ListFileReader reader = new ListFileReader(spec, problems, slowPathOnly);
     reader.read();
-    return reader.out.build();
+    return reader.out.build(reader.content.result());
   }
 
   private void read() {
@@ -128,6 +131,7 @@ final class ListFileReader {
       int read = in.read(buffer, filled, buffer.length - filled);
       int scanFrom = filled;
       if (read > 0) {
+        content.update(buffer, filled, read);
         filled += read;
       }
       int start = 0;

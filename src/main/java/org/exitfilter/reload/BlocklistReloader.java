@@ -155,7 +155,8 @@ public final class BlocklistReloader implements AutoCloseable {
     betweenLoadAndWatch.run();
     Blocklist.Summary loaded = current.snapshot().blocklist();
     watch(loaded);
-    if (LoadedFiles.changedSinceLoad(blocklistFile, loaded.sha256(), watchedFiles, loadStarted)) {
+    if (LoadedFiles.changedSinceLoad(
+        blocklistFile, loaded.sha256(), watchedFiles, loaded.listContents(), loadStarted)) {
       reload("file change");
     }
   }
@@ -248,7 +249,8 @@ public final class BlocklistReloader implements AutoCloseable {
     }
     betweenLoadAndWatch.run();
     Set<Path> newlyWatched = watch(blocklist.summary());
-    if (LoadedFiles.changedSinceLoad(blocklistFile, blocklist.sha256(), newlyWatched, started)) {
+    if (LoadedFiles.changedSinceLoad(
+        blocklistFile, blocklist.sha256(), newlyWatched, blocklist.listContents(), started)) {
       // a list file in a folder watched only now changed while this load read it
       settleThenReload();
     }

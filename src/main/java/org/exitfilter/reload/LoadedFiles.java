@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.Map;
+import org.exitfilter.config.ReadContent;
 
 /**
  * Tells whether the files a load read may have changed since, for the files whose folders were not
@@ -19,12 +21,15 @@ import java.util.HexFormat;
  * asks here once the folders are watched.
  *
  * <p>The blocklist is compared by content, with the SHA-256 the load recorded. A list file is
- * compared by time: the load does not fingerprint it, and a fingerprint taken after the load would
- * miss an edit saved while the load was still reading. So a list file counts as changed when its
- * modification or status-change time is not clearly older than the start of the load. The
- * status-change time ({@code unix:ctime}) is set by the kernel on every write, rename and
- * replacement, even when a tool such as {@code rsync -t} or {@code cp -p} restores an old
- * modification time. A false alarm costs one extra reload; a missed change would cost an edit.
+ * compared by time first: it counts as unchanged when its modification and status-change times are
+ * clearly older than the start of the load. The status-change time ({@code unix:ctime}) is set by
+ * the kernel on every write, rename and replacement, even when a tool such as {@code rsync -t} or
+ * {@code cp -p} restores an old modification time. A file whose times cannot rule out a change (one
+ * written within a second or two of the load, as a deployment that writes the list and then starts
+ * the proxy does) is compared by content with what the load read ({@link ReadContent}, taken from
+ * the very bytes the reader parsed, so an edit saved while the load was reading still differs).
+ * That spares a second load of a million entries at such a start; a missed change would cost an
+ * edit.
  */
 final class LoadedFiles {
   /**
@@ -43,20 +48,29 @@ final class LoadedFiles {
    * @param blocklistFile the blocklist, compared by content with {@code sha256}
    * @param sha256 the hex SHA-256 of the blocklist as loaded
    * @param files the files to compare, the blocklist and list files among them
+   * @param read what the load read from each list file
    * @param loadStarted when the load began, on the wall clock the file system's times follow
    */
   static boolean changedSinceLoad(
-      Path blocklistFile, String sha256, Collection<Path> files, Instant loadStarted) {
+      Path blocklistFile,
+      String sha256,
+      Collection<Path> files,
+      Map<Path, ReadContent> read,
+      Instant loadStarted) {
     for (Path file : files) {
       boolean changed =
           file.equals(blocklistFile)
               ? !sha256.equals(sha256(file))
-              : changedSince(file, loadStarted);
+              : changedSince(file, loadStarted) && !stillAsRead(file, read.get(file));
       if (changed) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean stillAsRead(Path file, ReadContent read) {
+    return read != null && read.matches(file);
   }
 
   /** Whether {@code file} (or the link that names it) changed at or after {@code since}. */

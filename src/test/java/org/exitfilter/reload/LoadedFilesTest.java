@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import org.exitfilter.config.Blocklist;
 import org.exitfilter.config.BlocklistLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,14 +54,52 @@ class LoadedFilesTest {
     String loaded = BlocklistLoader.load(blocklist).sha256();
     Instant loadStarted = Instant.now();
 
-    assertThat(LoadedFiles.changedSinceLoad(blocklist, loaded, List.of(blocklist), loadStarted))
+    assertThat(
+            LoadedFiles.changedSinceLoad(
+                blocklist, loaded, List.of(blocklist), Map.of(), loadStarted))
         .as("written just now, yet the same bytes")
         .isFalse();
 
     Files.writeString(blocklist, "bans:\n  - host: new.example\n");
 
-    assertThat(LoadedFiles.changedSinceLoad(blocklist, loaded, List.of(blocklist), loadStarted))
+    assertThat(
+            LoadedFiles.changedSinceLoad(
+                blocklist, loaded, List.of(blocklist), Map.of(), loadStarted))
         .as("other bytes")
+        .isTrue();
+  }
+
+  @Test
+  void aListFileWrittenJustBeforeTheLoadIsComparedByWhatTheLoadRead() throws Exception {
+    Path names = Files.writeString(dir.resolve("names.txt"), "a.example\nb.example\n");
+    Path blocklistFile =
+        Files.writeString(
+            dir.resolve("blocklist.yaml"),
+            "lists:\n  - file: names.txt\n    kind: domain\n    reason: test\n");
+    Instant loadStarted = Instant.now();
+    Blocklist loaded = BlocklistLoader.load(blocklistFile);
+    List<Path> files = List.of(blocklistFile, names);
+
+    assertThat(LoadedFiles.changedSince(names, loadStarted))
+        .as("written within the clock's slack of the load: its times cannot tell")
+        .isTrue();
+    assertThat(
+            LoadedFiles.changedSinceLoad(
+                blocklistFile, loaded.sha256(), files, loaded.listContents(), loadStarted))
+        .as("the bytes the load read are still there: no second load")
+        .isFalse();
+
+    Files.writeString(names, "a.example\nc.example\n");
+
+    assertThat(
+            LoadedFiles.changedSinceLoad(
+                blocklistFile, loaded.sha256(), files, loaded.listContents(), loadStarted))
+        .as("same length, other bytes: an edit, reloaded")
+        .isTrue();
+    assertThat(
+            LoadedFiles.changedSinceLoad(
+                blocklistFile, loaded.sha256(), files, Map.of(), loadStarted))
+        .as("nothing known of what was read: changed, as a missed edit would cost more")
         .isTrue();
   }
 }
