@@ -82,12 +82,15 @@ public record Blocklist(
     return lists.stream().map(ListEntries::file).toList();
   }
 
-  /** What the load read from each list file (a file named twice was read alike both times). */
+  /**
+   * What the load read from each list file, by its absolute, normalized path (a file named twice
+   * was read alike both times).
+   */
   public Map<Path, ReadContent> listContents() {
     Map<Path, ReadContent> contents = new HashMap<>();
     for (ListEntries list : lists) {
       if (list.content() != null) {
-        contents.put(list.file(), list.content());
+        contents.put(list.file().toAbsolutePath().normalize(), list.content());
       }
     }
     return contents;

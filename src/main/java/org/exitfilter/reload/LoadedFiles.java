@@ -48,7 +48,7 @@ final class LoadedFiles {
    * @param blocklistFile the blocklist, compared by content with {@code sha256}
    * @param sha256 the hex SHA-256 of the blocklist as loaded
    * @param files the files to compare, the blocklist and list files among them
-   * @param read what the load read from each list file
+   * @param read what the load read from each list file, by absolute, normalized path
    * @param loadStarted when the load began, on the wall clock the file system's times follow
    */
   static boolean changedSinceLoad(

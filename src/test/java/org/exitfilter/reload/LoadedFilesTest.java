@@ -102,4 +102,26 @@ class LoadedFilesTest {
         .as("nothing known of what was read: changed, as a missed edit would cost more")
         .isTrue();
   }
+
+  @Test
+  void whatWasReadIsFoundUnderThePathTheReloaderWatches() throws Exception {
+    Files.createDirectories(dir.resolve("lists"));
+    Path names = Files.writeString(dir.resolve("lists/names.txt"), "a.example\n");
+    Path blocklistFile =
+        Files.writeString(
+            dir.resolve("blocklist.yaml"),
+            "lists:\n  - file: lists/../lists/names.txt\n    kind: domain\n    reason: t\n");
+    Instant loadStarted = Instant.now();
+    Blocklist loaded = BlocklistLoader.load(blocklistFile);
+
+    assertThat(
+            LoadedFiles.changedSinceLoad(
+                blocklistFile,
+                loaded.sha256(),
+                List.of(blocklistFile, names.toAbsolutePath().normalize()),
+                loaded.listContents(),
+                loadStarted))
+        .as("the reloader watches absolute, normalized paths; the list names it otherwise")
+        .isFalse();
+  }
 }
