@@ -49,16 +49,10 @@ public record Rule(
   }
 
   /**
-   * A short description for logs and pages: {@code "domain example.org (conf/blocklist.yaml:3)"}.
+   * A short description for logs and pages: {@code "domain example.org (blocklist.yaml:3)"}, a
+   * shared list's entry with its {@link Source#label() provenance}.
    */
   public String describe() {
-    return kind.key()
-        + " "
-        + value
-        + " ("
-        + source.file().getFileName()
-        + ":"
-        + source.line()
-        + ")";
+    return kind.key() + " " + value + " (" + source.label() + ")";
   }
 }
