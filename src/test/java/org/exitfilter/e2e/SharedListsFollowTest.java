@@ -179,11 +179,17 @@ class SharedListsFollowTest {
     assertThat(status(2, "banned.test")).as("still serving while unreachable").isEqualTo(403);
     followers.remove(2).close();
     proxies.remove(2).close();
+    Path entryCount = dir.resolve("state-2/cascade/accepted-entries");
+    assertThat(entryCount).hasContent("1 " + ban.name());
+    Files.delete(entryCount); // as in a state-dir written before the launcher read it
 
     int restarted = followLike(2);
 
     assertThat(status(restarted, "banned.test")).as("a restart, offline").isEqualTo(403);
     assertThat(followers.get(restarted).acceptedCommitAges()).containsKey("cascade");
+    assertThat(entryCount)
+        .as("the entry count the launcher sizes the heap by, written again by the start")
+        .hasContent("1 " + ban.name());
   }
 
   @Test
