@@ -366,17 +366,7 @@ final class SharedList {
                 .asPath();
     UnaryOperator<Rule> rule =
         r ->
-            new Rule(
-                r.kind(),
-                r.value(),
-                r.network(),
-                r.ports(),
-                r.exception(),
-                r.reason(),
-                r.requestedBy(),
-                r.requestedOn(),
-                r.expires(),
-                r.reference(),
+            r.withSource(
                 new Source(name.apply(r.source().file()), r.source().line(), r.source().column()));
     List<ListEntries> lists = new ArrayList<>();
     for (ListEntries entries : list.lists()) {
