@@ -5,8 +5,6 @@ import static org.exitfilter.config.UnusedExceptions.parent;
 import static org.exitfilter.config.UnusedExceptions.portsOverlap;
 
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -237,14 +235,11 @@ final class ShadowedBans {
     if (same != null) {
       return same;
     }
-    byte[] bytes = network.address().getAddress();
     for (int prefix : prefixes(network).tailSet(network.prefixLength() - 1)) {
-      InetAddress address = address(masked(bytes, prefix));
-      if (address.getAddress().length != bytes.length) {
-        // an IPv6 prefix that reads as IPv4-mapped: such networks are kept as IPv4 ones
-        continue;
+      IpNetwork wider = network.widenedTo(prefix);
+      if (wider == null) {
+        continue; // an IPv6 prefix that reads as IPv4-mapped: such networks are kept as IPv4 ones
       }
-      IpNetwork wider = new IpNetwork(address, prefix);
       if (networkExceptions.find(wider, e -> portsOverlap(e.ports(), ban.ports())) != null) {
         return null;
       }
@@ -299,23 +294,6 @@ final class ShadowedBans {
       }
     }
     return true;
-  }
-
-  private static byte[] masked(byte[] bytes, int prefix) {
-    byte[] result = bytes.clone();
-    for (int i = 0; i < result.length; i++) {
-      int keep = Math.max(0, Math.min(8, prefix - 8 * i));
-      result[i] &= (byte) (0xff << (8 - keep));
-    }
-    return result;
-  }
-
-  private static InetAddress address(byte[] bytes) {
-    try {
-      return InetAddress.getByAddress(bytes);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("4 or 16 bytes are always an address", e);
-    }
   }
 
   private void warn(Rule ban, Rule by) {
