@@ -5,13 +5,10 @@ import static org.exitfilter.config.UnusedExceptions.parent;
 import static org.exitfilter.config.UnusedExceptions.portsOverlap;
 
 import java.net.Inet4Address;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.exitfilter.net.IpNetwork;
@@ -35,9 +32,6 @@ import org.exitfilter.net.IpNetwork;
  * maps, and each network probes only the prefix lengths that occur in the list.
  */
 final class ShadowedBans {
-  /** Beyond this many shadowed bans in one file, the rest are counted rather than listed. */
-  static final int MAX_WARNINGS_PER_FILE = 20;
-
   private final LocalDate today;
   private final RuleTable<String> domainBans;
 
@@ -58,9 +52,7 @@ final class ShadowedBans {
 
   private final TreeSet<Integer> v6Prefixes = new TreeSet<>((a, b) -> b - a);
 
-  private final Problems warnings;
-  private final Map<Path, int[]> perFile = new HashMap<>();
-  private final Map<Path, Source> firstUnlisted = new HashMap<>();
+  private final CappedProblems warnings;
 
   private ShadowedBans(
       LocalDate today,
@@ -71,7 +63,8 @@ final class ShadowedBans {
       int networks,
       Set<String> hostsWithPorts) {
     this.today = today;
-    this.warnings = warnings;
+    this.warnings =
+        new CappedProblems(warnings, "shadowed bans", CappedProblems.MAX_WARNINGS_PER_FILE);
     this.hostsWithPorts = hostsWithPorts;
     this.domainBans = new RuleTable<>(bans, Rule::value, domains);
     this.hostBans = new RuleTable<>(bans, Rule::value, hostsWithPorts.size());
@@ -114,7 +107,7 @@ final class ShadowedBans {
         }
       }
     }
-    check.finish();
+    check.warnings.finish();
   }
 
   /** Indexes a rule at {@code position} of the bans or of the exceptions. */
@@ -297,22 +290,17 @@ final class ShadowedBans {
   }
 
   private void warn(Rule ban, Rule by) {
-    Source where = ban.source();
-    int[] count = perFile.computeIfAbsent(where.file(), f -> new int[1]);
-    if (++count[0] > MAX_WARNINGS_PER_FILE) {
-      firstUnlisted.putIfAbsent(where.file(), where);
-      return;
-    }
     warnings.add(
-        where,
-        describe(ban)
-            + " is shadowed by "
-            + describe(by)
-            + " at "
-            + by.source().file()
-            + ":"
-            + by.source().line()
-            + ", which already refuses all it covers, so it never decides anything");
+        ban.source(),
+        () ->
+            describe(ban)
+                + " is shadowed by "
+                + describe(by)
+                + " at "
+                + by.source().file()
+                + ":"
+                + by.source().line()
+                + ", which already refuses all it covers, so it never decides anything");
   }
 
   private static String describe(Rule rule) {
@@ -320,15 +308,5 @@ final class ShadowedBans {
         + " "
         + rule.value()
         + (rule.ports().isAll() ? "" : " ports " + rule.ports());
-  }
-
-  /** Adds the counts of shadowed bans that were not listed one by one. */
-  private void finish() {
-    firstUnlisted.forEach(
-        (file, where) ->
-            warnings.add(
-                where,
-                (perFile.get(file)[0] - MAX_WARNINGS_PER_FILE)
-                    + " more shadowed bans in this file from this line on are not listed"));
   }
 }
