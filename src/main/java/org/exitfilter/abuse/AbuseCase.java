@@ -44,54 +44,14 @@ public record AbuseCase(
     sent = List.copyOf(sent);
   }
 
-  AbuseCase withState(String newState, String newNote, List<String> newSent) {
-    return new AbuseCase(
-        id,
-        messageId,
-        newState,
-        deadline,
-        kind,
-        format,
-        reportedAddress,
-        ours,
-        reportedAt,
-        providerHost,
-        forwardTo,
-        contactSource,
-        cc,
-        ispTicket,
-        banCandidate,
-        subject,
-        complainant,
-        language,
-        newSent,
-        newNote,
-        banRequest);
+  /** A builder holding this case's values, to make a changed copy. */
+  Builder toBuilder() {
+    return new Builder(this);
   }
 
-  AbuseCase withBanRequest(String requestId) {
-    return new AbuseCase(
-        id,
-        messageId,
-        state,
-        deadline,
-        kind,
-        format,
-        reportedAddress,
-        ours,
-        reportedAt,
-        providerHost,
-        forwardTo,
-        contactSource,
-        cc,
-        ispTicket,
-        banCandidate,
-        subject,
-        complainant,
-        language,
-        sent,
-        note,
-        requestId);
+  /** A builder with nothing set and nothing sent. */
+  static Builder builder() {
+    return new Builder();
   }
 
   /** Exactly the keys of {@code --json}, in the order; keys that do not apply are null. */
@@ -130,28 +90,29 @@ public record AbuseCase(
   @SuppressWarnings("unchecked")
   static AbuseCase fromFile(Map<String, Object> m) {
     Object sentList = m.get("sent");
-    return new AbuseCase(
-        (String) m.get("id"),
-        (String) m.get("message-id"),
-        (String) m.get("state"),
-        instant(m.get("deadline")),
-        Kind.ofWire((String) m.get("kind")),
-        Format.ofWire((String) m.get("format")),
-        (String) m.get("reported-address"),
-        (Boolean) m.get("ours"),
-        instant(m.get("reported-at")),
-        (String) m.get("provider-host"),
-        (String) m.get("forward-to"),
-        (String) m.get("contact-source"),
-        (String) m.get("cc"),
-        (String) m.get("isp-ticket"),
-        (String) m.get("ban-candidate"),
-        (String) m.get("subject"),
-        (String) m.get("complainant"),
-        (String) m.get("language"),
-        sentList == null ? List.of() : (List<String>) sentList,
-        (String) m.get("note"),
-        (String) m.get("ban-request"));
+    return builder()
+        .id((String) m.get("id"))
+        .messageId((String) m.get("message-id"))
+        .state((String) m.get("state"))
+        .deadline(instant(m.get("deadline")))
+        .kind(Kind.ofWire((String) m.get("kind")))
+        .format(Format.ofWire((String) m.get("format")))
+        .reportedAddress((String) m.get("reported-address"))
+        .ours((Boolean) m.get("ours"))
+        .reportedAt(instant(m.get("reported-at")))
+        .providerHost((String) m.get("provider-host"))
+        .forwardTo((String) m.get("forward-to"))
+        .contactSource((String) m.get("contact-source"))
+        .cc((String) m.get("cc"))
+        .ispTicket((String) m.get("isp-ticket"))
+        .banCandidate((String) m.get("ban-candidate"))
+        .subject((String) m.get("subject"))
+        .complainant((String) m.get("complainant"))
+        .language((String) m.get("language"))
+        .sent(sentList == null ? List.of() : (List<String>) sentList)
+        .note((String) m.get("note"))
+        .banRequest((String) m.get("ban-request"))
+        .build();
   }
 
   private static String iso(Instant instant) {
@@ -160,5 +121,189 @@ public record AbuseCase(
 
   private static Instant instant(Object text) {
     return text == null ? null : Instant.parse((String) text);
+  }
+
+  /**
+   * Makes a case field by field, or a changed copy of one ({@link #toBuilder()}); {@link #build()}
+   * copies the list of what was sent, so a builder can go on being used.
+   */
+  static final class Builder {
+    private String id;
+    private String messageId;
+    private String state;
+    private Instant deadline;
+    private Kind kind;
+    private Format format;
+    private String reportedAddress;
+    private Boolean ours;
+    private Instant reportedAt;
+    private String providerHost;
+    private String forwardTo;
+    private String contactSource;
+    private String cc;
+    private String ispTicket;
+    private String banCandidate;
+    private String subject;
+    private String complainant;
+    private String language;
+    private List<String> sent = List.of();
+    private String note;
+    private String banRequest;
+
+    private Builder() {}
+
+    private Builder(AbuseCase c) {
+      id = c.id;
+      messageId = c.messageId;
+      state = c.state;
+      deadline = c.deadline;
+      kind = c.kind;
+      format = c.format;
+      reportedAddress = c.reportedAddress;
+      ours = c.ours;
+      reportedAt = c.reportedAt;
+      providerHost = c.providerHost;
+      forwardTo = c.forwardTo;
+      contactSource = c.contactSource;
+      cc = c.cc;
+      ispTicket = c.ispTicket;
+      banCandidate = c.banCandidate;
+      subject = c.subject;
+      complainant = c.complainant;
+      language = c.language;
+      sent = c.sent;
+      note = c.note;
+      banRequest = c.banRequest;
+    }
+
+    Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    Builder messageId(String messageId) {
+      this.messageId = messageId;
+      return this;
+    }
+
+    Builder state(String state) {
+      this.state = state;
+      return this;
+    }
+
+    Builder deadline(Instant deadline) {
+      this.deadline = deadline;
+      return this;
+    }
+
+    Builder kind(Kind kind) {
+      this.kind = kind;
+      return this;
+    }
+
+    Builder format(Format format) {
+      this.format = format;
+      return this;
+    }
+
+    Builder reportedAddress(String reportedAddress) {
+      this.reportedAddress = reportedAddress;
+      return this;
+    }
+
+    Builder ours(Boolean ours) {
+      this.ours = ours;
+      return this;
+    }
+
+    Builder reportedAt(Instant reportedAt) {
+      this.reportedAt = reportedAt;
+      return this;
+    }
+
+    Builder providerHost(String providerHost) {
+      this.providerHost = providerHost;
+      return this;
+    }
+
+    Builder forwardTo(String forwardTo) {
+      this.forwardTo = forwardTo;
+      return this;
+    }
+
+    Builder contactSource(String contactSource) {
+      this.contactSource = contactSource;
+      return this;
+    }
+
+    Builder cc(String cc) {
+      this.cc = cc;
+      return this;
+    }
+
+    Builder ispTicket(String ispTicket) {
+      this.ispTicket = ispTicket;
+      return this;
+    }
+
+    Builder banCandidate(String banCandidate) {
+      this.banCandidate = banCandidate;
+      return this;
+    }
+
+    Builder subject(String subject) {
+      this.subject = subject;
+      return this;
+    }
+
+    Builder complainant(String complainant) {
+      this.complainant = complainant;
+      return this;
+    }
+
+    Builder language(String language) {
+      this.language = language;
+      return this;
+    }
+
+    Builder sent(List<String> sent) {
+      this.sent = sent;
+      return this;
+    }
+
+    Builder note(String note) {
+      this.note = note;
+      return this;
+    }
+
+    Builder banRequest(String banRequest) {
+      this.banRequest = banRequest;
+      return this;
+    }
+
+    AbuseCase build() {
+      return new AbuseCase(
+          id,
+          messageId,
+          state,
+          deadline,
+          kind,
+          format,
+          reportedAddress,
+          ours,
+          reportedAt,
+          providerHost,
+          forwardTo,
+          contactSource,
+          cc,
+          ispTicket,
+          banCandidate,
+          subject,
+          complainant,
+          language,
+          sent,
+          note,
+          banRequest);
+    }
   }
 }

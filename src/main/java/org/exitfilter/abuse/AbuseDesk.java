@@ -181,28 +181,27 @@ public final class AbuseDesk {
         contactSource = contact.source();
       }
     }
-    return new AbuseCase(
-        id,
-        complaint.messageId(),
-        state,
-        received.plus(config.deadline()),
-        complaint.kind(),
-        complaint.format(),
-        address,
-        isOurs,
-        complaint.reportedAt(),
-        complaint.providerHost(),
-        forwardTo,
-        contactSource,
-        complaint.cc(),
-        complaint.ispTicket(),
-        complaint.banCandidate(),
-        complaint.subject(),
-        complaint.complainant(),
-        complaint.german() ? "de" : "en",
-        List.of(),
-        note,
-        null);
+    return AbuseCase.builder()
+        .id(id)
+        .messageId(complaint.messageId())
+        .state(state)
+        .deadline(received.plus(config.deadline()))
+        .kind(complaint.kind())
+        .format(complaint.format())
+        .reportedAddress(address)
+        .ours(isOurs)
+        .reportedAt(complaint.reportedAt())
+        .providerHost(complaint.providerHost())
+        .forwardTo(forwardTo)
+        .contactSource(contactSource)
+        .cc(complaint.cc())
+        .ispTicket(complaint.ispTicket())
+        .banCandidate(complaint.banCandidate())
+        .subject(complaint.subject())
+        .complainant(complaint.complainant())
+        .language(complaint.german() ? "de" : "en")
+        .note(note)
+        .build();
   }
 
   /**
@@ -215,7 +214,7 @@ public final class AbuseDesk {
       if (made.isEmpty() || made.get(0).request() == null) {
         return c;
       }
-      AbuseCase linked = c.withBanRequest(made.get(0).request().id());
+      AbuseCase linked = c.toBuilder().banRequest(made.get(0).request().id()).build();
       store.save(linked, null);
       return linked;
     } catch (RequestException e) {
@@ -281,7 +280,7 @@ public final class AbuseDesk {
               + ": "
               + d.subject());
     }
-    AbuseCase done = c.withState("sent", c.note(), sent);
+    AbuseCase done = c.toBuilder().state("sent").sent(sent).build();
     store.save(done, null);
     return done;
   }
@@ -292,7 +291,7 @@ public final class AbuseDesk {
     if (reason == null) {
       throw new IOException("close needs a reason (--why)");
     }
-    AbuseCase closed = c.withState("closed", reason, c.sent());
+    AbuseCase closed = c.toBuilder().state("closed").note(reason).build();
     store.save(closed, null);
     return closed;
   }

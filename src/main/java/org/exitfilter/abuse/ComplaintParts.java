@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +12,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.james.mime4j.MimeIOException;
-import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.dom.Body;
 import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Header;
@@ -21,26 +19,22 @@ import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.Multipart;
 import org.apache.james.mime4j.dom.SingleBody;
 import org.apache.james.mime4j.dom.TextBody;
-import org.apache.james.mime4j.field.LenientFieldParser;
-import org.apache.james.mime4j.message.BasicBodyFactory;
-import org.apache.james.mime4j.message.DefaultMessageBuilder;
 import org.apache.james.mime4j.stream.Field;
-import org.apache.james.mime4j.stream.MimeConfig;
+import org.exitfilter.requests.mail.LenientMime;
 import org.jsoup.Jsoup;
 
 /**
  * The walk over a complaint's MIME parts, with Apache James mime4j configured as {@code requests}
- * reads ban requests (permissive, silent decoding, lenient fields): it finds the original message
- * (an attached {@code message/rfc822} or {@code text/rfc822-headers}, else headers quoted inline in
- * the ISP's text), the ARF machine part (RFC 5965, read with mime4j's header parser), the X-ARF
- * JSON report (read with Jackson), and the prose: the subject and the texts without a quoted
- * original, HTML as its text (jsoup). Of {@code multipart/alternative} only the plain text is read.
+ * reads ban requests ({@link LenientMime}): it finds the original message (an attached {@code
+ * message/rfc822} or {@code text/rfc822-headers}, else headers quoted inline in the ISP's text),
+ * the ARF machine part (RFC 5965, read with mime4j's header parser), the X-ARF JSON report (read
+ * with Jackson), and the prose: the subject and the texts without a quoted original, HTML as its
+ * text (jsoup). Of {@code multipart/alternative} only the plain text is read.
  *
  * <p>Nothing a mail contains is executed or fetched here.
  */
 final class ComplaintParts {
   private static final int MAX_DEPTH = 12;
-  private static final int MAX_PART_CHARS = 1_000_000;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern QUOTED_HEADER_START =
       Pattern.compile("^(?:>\\s?)*(Received|Return-Path|Delivered-To):", Pattern.MULTILINE);
@@ -68,16 +62,6 @@ final class ComplaintParts {
     parts.collect(message, 0);
     parts.prose = parts.prose(subject);
     return parts;
-  }
-
-  /** The message builder every reading of complaint bytes uses. */
-  static DefaultMessageBuilder builder() {
-    DefaultMessageBuilder builder = new DefaultMessageBuilder();
-    builder.setMimeEntityConfig(MimeConfig.PERMISSIVE);
-    builder.setDecodeMonitor(DecodeMonitor.SILENT);
-    builder.setFieldParser(LenientFieldParser.getParser());
-    builder.setBodyFactory(new BasicBodyFactory(true));
-    return builder;
   }
 
   /** The original message, attached or quoted inline, or {@code null} when there is none. */
@@ -128,14 +112,14 @@ final class ComplaintParts {
       }
     } else if (type.equals("message/feedback-report") && body instanceof SingleBody single) {
       try (InputStream in = single.getInputStream()) {
-        arf = builder().parseHeader(in);
+        arf = LenientMime.messageBuilder().parseHeader(in);
       }
     } else if (type.equals("text/rfc822-headers") && body instanceof SingleBody single) {
       if (original == null) {
         original = parseOriginal(single.getInputStream().readAllBytes());
       }
     } else if (body instanceof TextBody text && !isAttachment(entity, type)) {
-      String content = read(text);
+      String content = LenientMime.text(text);
       if (type.equals("application/json") || (xarfHeader && looksLikeJson(content))) {
         JsonNode node = parseJson(content);
         if (node != null && node.isObject() && xarf == null) {
@@ -151,7 +135,8 @@ final class ComplaintParts {
     } else if (body instanceof SingleBody single && type.equals("application/json")) {
       try (InputStream in = single.getInputStream()) {
         JsonNode node =
-            parseJson(new String(in.readNBytes(MAX_PART_CHARS), StandardCharsets.UTF_8));
+            parseJson(
+                new String(in.readNBytes(LenientMime.MAX_PART_CHARS), StandardCharsets.UTF_8));
         if (node != null && node.isObject() && xarf == null) {
           xarf = node;
         }
@@ -195,7 +180,7 @@ final class ComplaintParts {
 
   private static Message parseOriginal(byte[] bytes) throws IOException {
     try {
-      Message message = builder().parseMessage(new ByteArrayInputStream(bytes));
+      Message message = LenientMime.messageBuilder().parseMessage(new ByteArrayInputStream(bytes));
       return message.getHeader().getFields().isEmpty() ? null : message;
     } catch (MimeIOException e) {
       return null;
@@ -209,19 +194,6 @@ final class ComplaintParts {
       out.append(line.replaceFirst("^(?:>\\s?)*", "")).append("\r\n");
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** A text part, at most {@link #MAX_PART_CHARS} of it. */
-  private static String read(TextBody body) throws IOException {
-    StringBuilder out = new StringBuilder();
-    char[] buffer = new char[8192];
-    try (Reader reader = body.getReader()) {
-      int n;
-      while (out.length() < MAX_PART_CHARS && (n = reader.read(buffer)) > 0) {
-        out.append(buffer, 0, Math.min(n, MAX_PART_CHARS - out.length()));
-      }
-    }
-    return out.toString();
   }
 
   /** A header field's value on one line. */

@@ -23,6 +23,7 @@ import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.dom.address.MailboxList;
 import org.apache.james.mime4j.message.DefaultMessageWriter;
 import org.apache.james.mime4j.stream.Field;
+import org.exitfilter.requests.mail.LenientMime;
 import org.exitfilter.requests.mail.Untrusted;
 
 /**
@@ -55,7 +56,7 @@ final class ComplaintReader {
     }
     Message message;
     try {
-      message = ComplaintParts.builder().parseMessage(new ByteArrayInputStream(bytes));
+      message = LenientMime.messageBuilder().parseMessage(new ByteArrayInputStream(bytes));
     } catch (IOException e) {
       return unreadable(digest, "not a readable mail (" + e.getClass().getSimpleName() + ")");
     }

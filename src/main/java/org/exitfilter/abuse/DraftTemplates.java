@@ -3,24 +3,22 @@ package org.exitfilter.abuse;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheException;
-import com.github.mustachejava.TemplateContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.exitfilter.requests.mail.Untrusted;
+import org.exitfilter.template.TemplateFolder;
 
 /**
  * The drafts' templates, in Mustache as the notice's pages are (mustache.java, logic-less, so an
  * operator's template can show values and sections and cannot run code): the built-in {@code
  * forward.LANG.txt} and {@code feedback.LANG.txt}, each replaced by the file of the same name in
- * the operator's folder ({@code abuse/templates/}) when there is one.
+ * the operator's folder ({@code abuse/templates/}) when there is one, looked up and reported as the
+ * notice's are ({@link TemplateFolder}).
  *
  * <p>A template is an optional {@code Subject:} line, a blank line, then the text. The two are
  * rendered apart, so that no value can move text from the body into the header or back; the
@@ -35,7 +33,7 @@ final class DraftTemplates {
   private static final String BUILT_IN = "/org/exitfilter/abuse/";
   private static final String SUBJECT = "Subject:";
 
-  private final Path overrides;
+  private final TemplateFolder folder;
 
   /** A rendered template. */
   record Rendered(String subject, String body) {}
@@ -44,7 +42,7 @@ final class DraftTemplates {
    * @param overrides the operator's folder; it need not exist
    */
   DraftTemplates(Path overrides) {
-    this.overrides = overrides;
+    this.folder = new TemplateFolder(overrides, BUILT_IN);
   }
 
   /**
@@ -54,11 +52,7 @@ final class DraftTemplates {
    * @throws IOException naming the file and line of a broken template, or a missing built-in one
    */
   Rendered render(String name, Map<String, ?> scope) throws IOException {
-    Path own = overrides.resolve(name);
-    boolean operators = Files.isRegularFile(own);
-    String where = operators ? own.toString() : "built-in " + name;
-    String text = operators ? Files.readString(own, StandardCharsets.UTF_8) : builtIn(name);
-    text = text.replace("\r\n", "\n");
+    String text = folder.read(name).replace("\r\n", "\n");
     String subject = "";
     String body = text;
     int skipped = 0;
@@ -74,42 +68,21 @@ final class DraftTemplates {
     }
     // The body is compiled after as many empty lines as the subject took, so that an error in it
     // is reported at its line in the file; they are cut from the output again.
-    String renderedBody = execute(where, "\n".repeat(skipped) + body, scope).substring(skipped);
-    String renderedSubject = Untrusted.oneLine(execute(where, subject, scope));
+    String renderedBody = execute(name, "\n".repeat(skipped) + body, scope).substring(skipped);
+    String renderedSubject = Untrusted.oneLine(execute(name, subject, scope));
     return new Rendered(renderedSubject == null ? "" : renderedSubject, renderedBody);
   }
 
-  private static String execute(String where, String template, Map<String, ?> scope)
-      throws IOException {
+  private String execute(String name, String template, Map<String, ?> scope) throws IOException {
     try {
-      Mustache mustache = new PlainTextFactory().compile(new StringReader(template), where);
+      Mustache mustache = new PlainTextFactory().compile(new StringReader(template), name);
       StringWriter out = new StringWriter(template.length() * 2);
       mustache.execute(out, scope);
       return out.toString();
     } catch (MustacheException e) {
-      throw new IOException(describe(where, e), e);
+      throw new IOException(folder.describe(e, name), e);
     } catch (UncheckedIOException e) {
       throw e.getCause();
-    }
-  }
-
-  /** file:line: error: message, as the notice reports its templates. */
-  private static String describe(String where, MustacheException e) {
-    MustacheException inner =
-        e.getCause() instanceof MustacheException cause && cause.getContext() != null ? cause : e;
-    String message = inner.getMessage();
-    int at = message.lastIndexOf(" @[");
-    message = at > 0 ? message.substring(0, at) : message;
-    TemplateContext context = inner.getContext();
-    return where + (context == null ? "" : ":" + context.line()) + ": error: " + message;
-  }
-
-  private static String builtIn(String name) throws IOException {
-    try (InputStream in = DraftTemplates.class.getResourceAsStream(BUILT_IN + name)) {
-      if (in == null) {
-        throw new IOException("built-in template " + name + " missing");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

@@ -17,8 +17,9 @@ import org.exitfilter.shared.UpdateResult;
 
 /**
  * The proxy's Prometheus metrics. Aggregate counts only: by outcome, by blocklist entry (labelled
- * with the entry's file and line, never with a requested name), bytes, open connections. Nothing a
- * user sent ever becomes a label.
+ * with the entry's {@link org.exitfilter.config.Source#label() file and line}, a shared list's as
+ * {@code cascade@1a2b3c4:blocklist.yaml:12}, never with a requested name), bytes, open connections.
+ * Nothing a user sent ever becomes a label.
  */
 public final class Metrics implements ProxyObserver {
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -50,7 +51,8 @@ public final class Metrics implements ProxyObserver {
     blocksByRule =
         Counter.builder()
             .name("exitfilter_blocks_total")
-            .help("Refusals by the blocklist entry that decided (file:line)")
+            .help(
+                "Refusals by the blocklist entry that decided (file:line, or list@commit:file:line)")
             .labelNames("rule", "kind")
             .withoutExemplars()
             .register(registry);
@@ -132,10 +134,7 @@ public final class Metrics implements ProxyObserver {
   public void outcome(Outcome outcome, Rule rule) {
     byOutcome[outcome.ordinal()].inc();
     if (rule != null) {
-      blocksByRule
-          .labelValues(
-              rule.source().file().getFileName() + ":" + rule.source().line(), rule.kind().key())
-          .inc();
+      blocksByRule.labelValues(rule.source().label(), rule.kind().key()).inc();
     }
   }
 

@@ -1,29 +1,21 @@
 package org.exitfilter.config;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Warns about entries listed twice (same kind, value and ports, both bans or both exceptions),
  * naming where the first one is. Harmless to matching, but usually a sign of a merge gone wrong.
  */
 final class Duplicates {
-  /** Beyond this many duplicates in one file, the rest are counted rather than listed. */
-  static final int MAX_WARNINGS_PER_FILE = 20;
-
-  private final Problems warnings;
+  private final CappedProblems warnings;
 
   /** Rules seen, by exception flag and kind, then by value (and ports when not all). */
   private final List<RuleTable<String>> seen = new ArrayList<>();
 
-  private final Map<Path, int[]> perFile = new HashMap<>();
-  private final Map<Path, Source> firstUnlisted = new HashMap<>();
-
   private Duplicates(Problems warnings, int[] sizes, List<Rule> bans, List<Rule> exceptions) {
-    this.warnings = warnings;
+    this.warnings =
+        new CappedProblems(warnings, "duplicate entries", CappedProblems.MAX_WARNINGS_PER_FILE);
     for (int i = 0; i < sizes.length; i++) {
       // sized up front: growing a table of a million names costs more than filling it
       seen.add(
@@ -44,7 +36,7 @@ final class Duplicates {
     for (int i = 0; i < exceptions.size(); i++) {
       duplicates.check(exceptions.get(i), i);
     }
-    duplicates.finish();
+    duplicates.warnings.finish();
   }
 
   private static int slot(Rule rule) {
@@ -65,34 +57,18 @@ final class Duplicates {
       return;
     }
     Source where = rule.source();
-    int[] count = perFile.computeIfAbsent(where.file(), f -> new int[1]);
-    if (++count[0] > MAX_WARNINGS_PER_FILE) {
-      firstUnlisted.putIfAbsent(where.file(), where);
-      return;
-    }
     Source other = first.source();
-    String otherPlace =
-        other.file().equals(where.file())
-            ? "line " + other.line()
-            : other.file() + ":" + other.line();
     warnings.add(
         where,
-        "duplicate entry: "
-            + rule.kind().key()
-            + " "
-            + rule.value()
-            + (rule.ports().isAll() ? "" : " ports " + rule.ports())
-            + " is also at "
-            + otherPlace);
-  }
-
-  /** Adds the counts of duplicates that were not listed one by one. */
-  private void finish() {
-    firstUnlisted.forEach(
-        (file, where) ->
-            warnings.add(
-                where,
-                (perFile.get(file)[0] - MAX_WARNINGS_PER_FILE)
-                    + " more duplicate entries in this file from this line on are not listed"));
+        () ->
+            "duplicate entry: "
+                + rule.kind().key()
+                + " "
+                + rule.value()
+                + (rule.ports().isAll() ? "" : " ports " + rule.ports())
+                + " is also at "
+                + (other.file().equals(where.file())
+                    ? "line " + other.line()
+                    : other.file() + ":" + other.line()));
   }
 }

@@ -53,12 +53,12 @@ final class ListFileReader {
   /** Tests compare the fast path with the one every line can take. */
   private final boolean slowPathOnly;
 
-  private int problemCount;
-  private Source firstUnlisted;
+  private final CappedProblems lineProblems;
 
   private ListFileReader(EntryReader.ListSpec spec, Problems problems, boolean slowPathOnly) {
     this.spec = spec;
     this.problems = problems;
+    this.lineProblems = new CappedProblems(problems, "problems", MAX_PROBLEMS_PER_FILE);
     long[] shape = shapeOf(spec.file());
     this.out = new ListEntries.Builder(spec, shape[0], shape[1]);
     this.slowPathOnly = slowPathOnly;
@@ -110,12 +110,7 @@ final class ListFileReader {
     } catch (IOException e) {
       problems.add(spec.fileWhere(), "cannot read list file " + spec.file() + ": " + e);
     }
-    if (firstUnlisted != null) {
-      problems.add(
-          firstUnlisted,
-          (problemCount - MAX_PROBLEMS_PER_FILE)
-              + " more problems in this file from this line on are not listed");
-    }
+    lineProblems.finish();
   }
 
   /**
@@ -303,12 +298,7 @@ final class ListFileReader {
   }
 
   private void problem(int lineNumber, String message) {
-    Source where = new Source(spec.file(), lineNumber, 0);
-    if (++problemCount <= MAX_PROBLEMS_PER_FILE) {
-      problems.add(where, message);
-    } else if (firstUnlisted == null) {
-      firstUnlisted = where;
-    }
+    lineProblems.add(new Source(spec.file(), lineNumber, 0), () -> message);
   }
 
   private static int skipSpace(String line, int from, int end) {

@@ -43,22 +43,41 @@ public record Rule(
     }
   }
 
+  /**
+   * An entry on this one's terms (kind, ports, exception or not, reason, requester, expiry,
+   * reference) for another value at another place: what a list file's entries share but value and
+   * line, and what a shared list's entry keeps when its file is renamed to its provenance.
+   */
+  public Rule withEntry(String otherValue, IpNetwork otherNetwork, Source otherSource) {
+    return new Rule(
+        kind,
+        otherValue,
+        otherNetwork,
+        ports,
+        exception,
+        reason,
+        requestedBy,
+        requestedOn,
+        expires,
+        reference,
+        otherSource);
+  }
+
+  /** This entry, written at {@code otherSource}. */
+  public Rule withSource(Source otherSource) {
+    return withEntry(value, network, otherSource);
+  }
+
   /** Whether the entry still applies on the given UTC day ({@code expires} is inclusive). */
   public boolean activeOn(LocalDate day) {
     return expires == null || !day.isAfter(expires);
   }
 
   /**
-   * A short description for logs and pages: {@code "domain example.org (conf/blocklist.yaml:3)"}.
+   * A short description for logs and pages: {@code "domain example.org (blocklist.yaml:3)"}, a
+   * shared list's entry with its {@link Source#label() provenance}.
    */
   public String describe() {
-    return kind.key()
-        + " "
-        + value
-        + " ("
-        + source.file().getFileName()
-        + ":"
-        + source.line()
-        + ")";
+    return kind.key() + " " + value + " (" + source.label() + ")";
   }
 }

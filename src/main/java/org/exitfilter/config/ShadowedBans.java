@@ -5,15 +5,10 @@ import static org.exitfilter.config.UnusedExceptions.parent;
 import static org.exitfilter.config.UnusedExceptions.portsOverlap;
 
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.exitfilter.net.IpNetwork;
@@ -37,9 +32,6 @@ import org.exitfilter.net.IpNetwork;
  * maps, and each network probes only the prefix lengths that occur in the list.
  */
 final class ShadowedBans {
-  /** Beyond this many shadowed bans in one file, the rest are counted rather than listed. */
-  static final int MAX_WARNINGS_PER_FILE = 20;
-
   private final LocalDate today;
   private final RuleTable<String> domainBans;
 
@@ -60,9 +52,7 @@ final class ShadowedBans {
 
   private final TreeSet<Integer> v6Prefixes = new TreeSet<>((a, b) -> b - a);
 
-  private final Problems warnings;
-  private final Map<Path, int[]> perFile = new HashMap<>();
-  private final Map<Path, Source> firstUnlisted = new HashMap<>();
+  private final CappedProblems warnings;
 
   private ShadowedBans(
       LocalDate today,
@@ -73,7 +63,8 @@ final class ShadowedBans {
       int networks,
       Set<String> hostsWithPorts) {
     this.today = today;
-    this.warnings = warnings;
+    this.warnings =
+        new CappedProblems(warnings, "shadowed bans", CappedProblems.MAX_WARNINGS_PER_FILE);
     this.hostsWithPorts = hostsWithPorts;
     this.domainBans = new RuleTable<>(bans, Rule::value, domains);
     this.hostBans = new RuleTable<>(bans, Rule::value, hostsWithPorts.size());
@@ -116,7 +107,7 @@ final class ShadowedBans {
         }
       }
     }
-    check.finish();
+    check.warnings.finish();
   }
 
   /** Indexes a rule at {@code position} of the bans or of the exceptions. */
@@ -237,14 +228,11 @@ final class ShadowedBans {
     if (same != null) {
       return same;
     }
-    byte[] bytes = network.address().getAddress();
     for (int prefix : prefixes(network).tailSet(network.prefixLength() - 1)) {
-      InetAddress address = address(masked(bytes, prefix));
-      if (address.getAddress().length != bytes.length) {
-        // an IPv6 prefix that reads as IPv4-mapped: such networks are kept as IPv4 ones
-        continue;
+      IpNetwork wider = network.widenedTo(prefix);
+      if (wider == null) {
+        continue; // an IPv6 prefix that reads as IPv4-mapped: such networks are kept as IPv4 ones
       }
-      IpNetwork wider = new IpNetwork(address, prefix);
       if (networkExceptions.find(wider, e -> portsOverlap(e.ports(), ban.ports())) != null) {
         return null;
       }
@@ -301,40 +289,18 @@ final class ShadowedBans {
     return true;
   }
 
-  private static byte[] masked(byte[] bytes, int prefix) {
-    byte[] result = bytes.clone();
-    for (int i = 0; i < result.length; i++) {
-      int keep = Math.max(0, Math.min(8, prefix - 8 * i));
-      result[i] &= (byte) (0xff << (8 - keep));
-    }
-    return result;
-  }
-
-  private static InetAddress address(byte[] bytes) {
-    try {
-      return InetAddress.getByAddress(bytes);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("4 or 16 bytes are always an address", e);
-    }
-  }
-
   private void warn(Rule ban, Rule by) {
-    Source where = ban.source();
-    int[] count = perFile.computeIfAbsent(where.file(), f -> new int[1]);
-    if (++count[0] > MAX_WARNINGS_PER_FILE) {
-      firstUnlisted.putIfAbsent(where.file(), where);
-      return;
-    }
     warnings.add(
-        where,
-        describe(ban)
-            + " is shadowed by "
-            + describe(by)
-            + " at "
-            + by.source().file()
-            + ":"
-            + by.source().line()
-            + ", which already refuses all it covers, so it never decides anything");
+        ban.source(),
+        () ->
+            describe(ban)
+                + " is shadowed by "
+                + describe(by)
+                + " at "
+                + by.source().file()
+                + ":"
+                + by.source().line()
+                + ", which already refuses all it covers, so it never decides anything");
   }
 
   private static String describe(Rule rule) {
@@ -342,15 +308,5 @@ final class ShadowedBans {
         + " "
         + rule.value()
         + (rule.ports().isAll() ? "" : " ports " + rule.ports());
-  }
-
-  /** Adds the counts of shadowed bans that were not listed one by one. */
-  private void finish() {
-    firstUnlisted.forEach(
-        (file, where) ->
-            warnings.add(
-                where,
-                (perFile.get(file)[0] - MAX_WARNINGS_PER_FILE)
-                    + " more shadowed bans in this file from this line on are not listed"));
   }
 }

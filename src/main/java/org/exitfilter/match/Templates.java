@@ -88,18 +88,7 @@ final class Templates {
   }
 
   private static Rule withValue(Rule r, String value, IpNetwork network, int line) {
-    return new Rule(
-        r.kind(),
-        value,
-        network,
-        r.ports(),
-        r.exception(),
-        r.reason(),
-        r.requestedBy(),
-        r.requestedOn(),
-        r.expires(),
-        r.reference(),
-        new Source(r.source().file(), line, r.source().column()));
+    return r.withEntry(value, network, new Source(r.source().file(), line, r.source().column()));
   }
 
   static Verdict verdictOf(Rule rule) {

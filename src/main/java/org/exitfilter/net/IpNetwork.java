@@ -140,6 +140,17 @@ public record IpNetwork(InetAddress address, int prefixLength) {
     return ((candidate[fullBytes] ^ network[fullBytes]) & mask) == 0;
   }
 
+  /**
+   * The network of the shorter prefix length {@code prefix} that holds this one, or {@code null}
+   * when that is an IPv6 network in the IPv4-mapped range, which this type keeps as an IPv4 network
+   * (see above), so no list holds it as IPv6.
+   */
+  public IpNetwork widenedTo(int prefix) {
+    byte[] bytes = address.getAddress();
+    InetAddress wider = InetAddresses.fromBytes(masked(bytes, prefix));
+    return wider.getAddress().length == bytes.length ? new IpNetwork(wider, prefix) : null;
+  }
+
   private static byte[] masked(byte[] bytes, int prefix) {
     byte[] result = bytes.clone();
     for (int i = 0; i < result.length; i++) {

@@ -3,25 +3,21 @@ package org.exitfilter.notice;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheException;
-import com.github.mustachejava.MustacheResolver;
-import com.github.mustachejava.TemplateContext;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.exitfilter.template.TemplateFolder;
 
 /**
  * The notice's pages, compiled from Mustache templates: the built-in ones, each replaced by the
- * file of the same name in the operator's {@code templates:} folder when there is one.
+ * file of the same name in the operator's {@code templates:} folder when there is one ({@link
+ * TemplateFolder}, as the abuse desk's drafts).
  *
  * <p>Mustache because it is logic-less: an operator's template can show and repeat values, and
  * cannot call code, so an override cannot turn the public page into something else; {@code {{x}}}
@@ -74,15 +70,15 @@ final class NoticeTemplates {
    */
   static NoticeTemplates load(Path overrides, List<String> languages)
       throws NoticeTemplateException {
-    Resolver resolver = new Resolver(overrides);
-    DefaultMustacheFactory factory = new DefaultMustacheFactory(resolver);
+    TemplateFolder folder = new TemplateFolder(overrides, BUILT_IN);
+    DefaultMustacheFactory factory = new DefaultMustacheFactory(folder);
     Map<String, Mustache> pages = new HashMap<>();
     List<String> problems = new ArrayList<>();
     for (String language : languages) {
       for (Page page : Page.values()) {
         String name = name(page, language);
         try {
-          if (resolver.where(name) == null) {
+          if (!folder.has(name)) {
             if (!page.required) {
               continue;
             }
@@ -95,18 +91,16 @@ final class NoticeTemplates {
           }
           pages.put(name, factory.compile(name));
         } catch (MustacheException e) {
-          problems.add(describe(e, resolver));
+          problems.add(folder.describe(e, name));
         } catch (UncheckedIOException e) {
           problems.add(name + ": error: cannot read: " + e.getCause().getMessage());
         }
       }
     }
     byte[] stylesheet;
-    try (Reader reader = resolver.getReader(STYLESHEET)) {
-      StringWriter text = new StringWriter();
-      reader.transferTo(text);
-      stylesheet = text.toString().getBytes(StandardCharsets.UTF_8);
-    } catch (IOException | UncheckedIOException e) {
+    try {
+      stylesheet = folder.read(STYLESHEET).getBytes(StandardCharsets.UTF_8);
+    } catch (IOException e) {
       problems.add(STYLESHEET + ": error: cannot read: " + e.getMessage());
       stylesheet = new byte[0];
     }
@@ -118,28 +112,6 @@ final class NoticeTemplates {
 
   private static String name(Page page, String language) {
     return page.template + "." + language + ".mustache";
-  }
-
-  /** file:line: error: message, with the file the template came from. */
-  private static String describe(MustacheException e, Resolver resolver) {
-    TemplateContext context = e.getContext();
-    String message = e.getMessage();
-    int at = message.lastIndexOf(" @[");
-    if (at > 0) {
-      message = message.substring(0, at);
-    }
-    Throwable cause = e.getCause();
-    if (cause instanceof MustacheException inner && inner.getContext() != null) {
-      context = inner.getContext();
-      message = inner.getMessage();
-      at = message.lastIndexOf(" @[");
-      message = at > 0 ? message.substring(0, at) : message;
-    }
-    if (context == null) {
-      return "templates: error: " + message;
-    }
-    Object file = resolver.where(context.file());
-    return (file == null ? context.file() : file) + ":" + context.line() + ": error: " + message;
   }
 
   /** Renders a page; the scope's values are HTML-escaped unless a template asks otherwise. */
@@ -156,42 +128,5 @@ final class NoticeTemplates {
 
   byte[] stylesheet() {
     return stylesheet;
-  }
-
-  /** The operator's file when there is one, else the built-in resource. */
-  private static final class Resolver implements MustacheResolver {
-    private final Path overrides;
-
-    Resolver(Path overrides) {
-      this.overrides = overrides;
-    }
-
-    /** The file or resource a template comes from, or {@code null} when there is none. */
-    Object where(String name) {
-      if (!name.matches("[A-Za-z0-9._-]+") || name.startsWith(".")) {
-        return null;
-      }
-      if (overrides != null && Files.isRegularFile(overrides.resolve(name))) {
-        return overrides.resolve(name);
-      }
-      return NoticeTemplates.class.getResource(BUILT_IN + name) != null ? "built-in " + name : null;
-    }
-
-    @Override
-    public Reader getReader(String name) {
-      Object where = where(name);
-      try {
-        if (where instanceof Path file) {
-          return Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        }
-        if (where != null) {
-          InputStream in = NoticeTemplates.class.getResourceAsStream(BUILT_IN + name);
-          return new InputStreamReader(in, StandardCharsets.UTF_8);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return null;
-    }
   }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.exitfilter.config.Rule;
-import org.exitfilter.config.SharedFile;
 
 /**
  * The HTML page a refused request gets, from the operator's template or the built-in one. The
@@ -52,7 +51,7 @@ final class BlockPage {
 
   String render(String host, Rule rule) {
     String reason = rule == null || rule.reason() == null ? DEFAULT_REASON : rule.reason();
-    if (rule != null && SharedFile.named(rule.source().file()) != null) {
+    if (rule != null && rule.source().shared()) {
       // A shared list's entry names its public source (list, commit, file, line); the operator's
       // own entries do not, since their source is a path on this machine.
       reason = reason + " (" + rule.source().published() + ")";

@@ -248,14 +248,15 @@ final class SharedList {
       Path candidate = store.folder().resolve("candidate-" + tip.name());
       StateStore.deleteRecursively(candidate);
       checkout(repo, commit.getTree(), candidate);
-      String problem = loadProblem(candidate, label);
-      if (problem != null) {
+      Checked checked = check(candidate, label);
+      if (checked.problem() != null) {
         StateStore.deleteRecursively(candidate);
-        return refused(tip, problem);
+        return refused(tip, checked.problem());
       }
       Path tree = store.tree(tip.name());
       StateStore.deleteRecursively(tree);
       Files.move(candidate, tree);
+      store.writeEntryCount(tip.name(), checked.entries());
       RefUpdate ref = repo.updateRef(ACCEPTED_REF);
       ref.setNewObjectId(tip);
       ref.setForceUpdate(true);
@@ -271,30 +272,49 @@ final class SharedList {
     return new UpdateResult(UpdateResult.Outcome.REFUSED, tip.name(), reason);
   }
 
-  /** Why the list in {@code root} cannot serve, as the operator should read it; or null. */
-  private String loadProblem(Path root, String label) throws IOException {
+  /**
+   * What loading a candidate's list found: why it cannot serve, as the operator should read it
+   * ({@code null} when it can), and else how many entries it has.
+   */
+  private record Checked(String problem, int entries) {
+    static Checked refused(String problem) {
+      return new Checked(problem, 0);
+    }
+  }
+
+  /** Loads the list in {@code root} to see whether it can serve. */
+  private Checked check(Path root, String label) throws IOException {
     Path file = root.resolve(config.path());
     if (!Files.isRegularFile(file)) {
-      return label + ": " + config.path() + " not found in the commit";
+      return Checked.refused(label + ": " + config.path() + " not found in the commit");
     }
     try {
       Blocklist list = BlocklistLoader.load(file, BlocklistLoader.Analysis.PER_ENTRY);
       for (Path listFile : list.listFiles()) {
         if (!listFile.toAbsolutePath().normalize().startsWith(root)) {
-          return label
-              + ": "
-              + config.path()
-              + ": lists: names "
-              + listFile
-              + ", outside the repository";
+          return Checked.refused(
+              label
+                  + ": "
+                  + config.path()
+                  + ": lists: names "
+                  + listFile
+                  + ", outside the repository");
         }
       }
-      return null;
+      return new Checked(null, entries(list));
     } catch (ConfigException e) {
-      return label
-          + ": "
-          + e.problems().stream().map(p -> relative(root, p)).collect(Collectors.joining("; "));
+      return Checked.refused(
+          label
+              + ": "
+              + e.problems().stream()
+                  .map(p -> relative(root, p))
+                  .collect(Collectors.joining("; ")));
     }
+  }
+
+  /** The entries the launcher sizes the heap by: every ban and every exception. */
+  private static int entries(Blocklist list) {
+    return list.banCount() + list.exceptions().size();
   }
 
   private static String relative(Path root, Problem problem) {
@@ -329,6 +349,8 @@ final class SharedList {
       }
       Blocklist list =
           BlocklistLoader.load(tree.resolve(config.path()), BlocklistLoader.Analysis.PER_ENTRY);
+      // A state-dir from before the count was kept gets it at the start that loads the list.
+      store.writeEntryCount(commit.name(), entries(list));
       return relabel(list, tree, commit.name());
     }
   }
@@ -344,17 +366,7 @@ final class SharedList {
                 .asPath();
     UnaryOperator<Rule> rule =
         r ->
-            new Rule(
-                r.kind(),
-                r.value(),
-                r.network(),
-                r.ports(),
-                r.exception(),
-                r.reason(),
-                r.requestedBy(),
-                r.requestedOn(),
-                r.expires(),
-                r.reference(),
+            r.withSource(
                 new Source(name.apply(r.source().file()), r.source().line(), r.source().column()));
     List<ListEntries> lists = new ArrayList<>();
     for (ListEntries entries : list.lists()) {

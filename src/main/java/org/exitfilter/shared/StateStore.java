@@ -6,20 +6,25 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import org.exitfilter.config.AtomicWrite;
 
 /**
  * The files of one shared list in {@code state-dir/NAME/}: {@code mirror.git} (a bare repository
  * the remote is fetched into), {@code state.json} ({@link SharedListState}), {@code tree-COMMIT/}
- * (the accepted commit's files, which the list is loaded from) and {@code lock}.
+ * (the accepted commit's files, which the list is loaded from), {@code accepted-entries} (how many
+ * entries that list has, for the launcher, {@code bin/exitfilter}, to size the heap without git or
+ * YAML) and {@code lock}.
  *
  * <p>The running proxy and {@code exitfilter shared update} may work on the same folder at once:
  * {@link #lock} serializes them, across processes by a file lock and within one by a lock per
@@ -32,6 +37,9 @@ final class StateStore {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS =
       new ConcurrentHashMap<>();
+
+  /** The file {@link #writeEntryCount} writes; {@code bin/exitfilter} reads it by this name. */
+  static final String ENTRY_COUNT = "accepted-entries";
 
   private final Path folder;
 
@@ -70,6 +78,20 @@ final class StateStore {
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * Records how many entries (bans and exceptions, those of its list files included) the accepted
+   * commit's list has, as {@code ENTRIES COMMIT}: the launcher sums the first field of every
+   * configured list's file; the commit says which list the count is of. Rewritten only when it
+   * changes.
+   */
+  void writeEntryCount(String commit, int entries) throws IOException {
+    Path file = folder.resolve(ENTRY_COUNT);
+    byte[] content = (entries + " " + commit + "\n").getBytes(StandardCharsets.US_ASCII);
+    if (!Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), content)) {
+      AtomicWrite.replace(file, content);
     }
   }
 

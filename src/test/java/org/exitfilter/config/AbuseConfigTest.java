@@ -1,39 +1,22 @@
 package org.exitfilter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.exitfilter.testing.ConfigFiles.problems;
+import static org.exitfilter.testing.ConfigFiles.write;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AbuseConfigTest {
   @TempDir Path dir;
 
-  Path write(String... lines) throws IOException {
-    Path file = dir.resolve("exitfilter.yaml");
-    Files.writeString(file, String.join("\n", lines) + "\n");
-    return file;
-  }
-
-  List<String> problems(String... lines) throws IOException {
-    Path file = write(lines);
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
-    assertThat(e).as("the config should not load").isNotNull();
-    return e.problems().stream()
-        .map(p -> p.where().line() + ":" + p.where().column() + " " + p.message())
-        .toList();
-  }
-
   @Test
   void leftOutTheDeskAndTheWatchAreOff() throws Exception {
-    ProxyConfig config = ConfigLoader.load(write("listen: 127.0.0.1:3128"));
+    ProxyConfig config = ConfigLoader.load(write(dir, "listen: 127.0.0.1:3128"));
     assertThat(config.abuse()).isNull();
     assertThat(config.dnsbl()).isNull();
   }
@@ -43,6 +26,7 @@ class AbuseConfigTest {
     ProxyConfig config =
         ConfigLoader.load(
             write(
+                dir,
                 "abuse:",
                 "  addresses: [203.0.113.10, 2001:db8::10]",
                 "  mailbox: abuse@exitnode-operator.example",
@@ -75,6 +59,7 @@ class AbuseConfigTest {
   void mistakesAreReportedAtTheirLineAndColumn() throws Exception {
     assertThat(
             problems(
+                dir,
                 "abuse:",
                 "  addresses: [203.0.113.10, mail.example.net]",
                 "  mailbox: nobody",
@@ -101,6 +86,7 @@ class AbuseConfigTest {
     ProxyConfig config =
         ConfigLoader.load(
             write(
+                dir,
                 "abuse:",
                 "  mailbox: abuse@exitnode-operator.example",
                 "notice:",
@@ -116,12 +102,12 @@ class AbuseConfigTest {
 
   @Test
   void theDeskNeedsItsAddressesAndMailboxAndTheWatchNeedsTheDesk() throws Exception {
-    assertThat(problems("abuse:", "  deadline: 24h"))
+    assertThat(problems(dir, "abuse:", "  deadline: 24h"))
         .containsExactly(
             "1:1 abuse: needs addresses:, the exit's outgoing addresses, e.g. [203.0.113.10]"
                 + " (or notice: addresses:, which it then uses)",
             "1:1 abuse: needs mailbox:, the operator's From address for replies");
-    assertThat(problems("dnsbl:", "  zones: [zen.spamhaus.org]"))
+    assertThat(problems(dir, "dnsbl:", "  zones: [zen.spamhaus.org]"))
         .containsExactly("1:1 dnsbl: checks abuse: addresses:, so it needs abuse: too");
   }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -259,6 +260,27 @@ class BlocklistListsTest {
                 + ":2",
             dir.resolve("shared/list.txt")
                 + ":3: duplicate entry: domain a.example.com is also at line 2");
+  }
+
+  @Test
+  void duplicatesBeyondTheLimitOfAFileAreCountedInOneWarning() throws Exception {
+    int repeated = CappedProblems.MAX_WARNINGS_PER_FILE + 7;
+    String[] lines = new String[repeated + 1];
+    Arrays.fill(lines, "a.example.com");
+    write("shared/list.txt", lines);
+    Path blocklist =
+        write("blocklist.yaml", "lists:", "  - file: shared/list.txt", "    kind: domain");
+
+    Blocklist loaded = BlocklistLoader.load(blocklist, TODAY);
+
+    assertThat(loaded.warnings()).hasSize(CappedProblems.MAX_WARNINGS_PER_FILE + 1);
+    assertThat(loaded.warnings().get(CappedProblems.MAX_WARNINGS_PER_FILE))
+        .as("one count, at the first duplicate not listed")
+        .hasToString(
+            dir.resolve("shared/list.txt")
+                + ":"
+                + (CappedProblems.MAX_WARNINGS_PER_FILE + 2)
+                + ": 7 more duplicate entries in this file from this line on are not listed");
   }
 
   @Test

@@ -1,15 +1,14 @@
 package org.exitfilter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.exitfilter.testing.ConfigFiles.problems;
+import static org.exitfilter.testing.ConfigFiles.write;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,23 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
   @TempDir Path dir;
 
-  Path write(String... lines) throws IOException {
-    Path file = dir.resolve("exitfilter.yaml");
-    Files.writeString(file, String.join("\n", lines) + "\n");
-    return file;
-  }
-
   ProxyConfig load(String... lines) throws Exception {
-    return ConfigLoader.load(write(lines));
-  }
-
-  List<String> problems(String... lines) throws IOException {
-    Path file = write(lines);
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
-    assertThat(e).as("the config should not load").isNotNull();
-    return e.problems().stream()
-        .map(p -> p.where().line() + ":" + p.where().column() + " " + p.message())
-        .toList();
+    return ConfigLoader.load(write(dir, lines));
   }
 
   static InetSocketAddress address(String ip, int port) throws Exception {
@@ -114,13 +98,13 @@ class ConfigLoaderTest {
 
   @Test
   void aPublicListenerWithoutClientsIsRefused() throws Exception {
-    assertThat(problems("listen: 0.0.0.0:3128", "admin: '[::]:9128'"))
+    assertThat(problems(dir, "listen: 0.0.0.0:3128", "admin: '[::]:9128'"))
         .containsExactly(
             "1:9 listening on 0.0.0.0:3128 is refused without a clients: list; name the networks"
                 + " allowed to connect, e.g. clients: [10.0.0.0/8]",
             "2:8 admin on [::]:9128 is refused without a clients: list; name the"
                 + " networks allowed to connect, e.g. clients: [10.0.0.0/8]");
-    assertThat(problems("listen: 192.0.2.1:3128", "clients: []"))
+    assertThat(problems(dir, "listen: 192.0.2.1:3128", "clients: []"))
         .singleElement()
         .asString()
         .startsWith("1:9 listening on 192.0.2.1:3128 is refused without a clients: list");
@@ -128,7 +112,7 @@ class ConfigLoaderTest {
 
   @Test
   void aBrokenClientsListIsNotAlsoReportedAsMissing() throws Exception {
-    assertThat(problems("listen: 0.0.0.0:3128", "clients: [10.0.0.0/33]"))
+    assertThat(problems(dir, "listen: 0.0.0.0:3128", "clients: [10.0.0.0/33]"))
         .singleElement()
         .asString()
         .startsWith("2:11 invalid network: ");
@@ -145,6 +129,7 @@ class ConfigLoaderTest {
   void badAddressesSayWhatIsExpected() throws Exception {
     assertThat(
             problems(
+                dir,
                 "listen: localhost:3128",
                 "admin: 127.0.0.1",
                 "resolver: 127.0.0.1:0",
@@ -165,7 +150,7 @@ class ConfigLoaderTest {
                             + " [::1]:53"),
             p -> assertThat(p).startsWith("4:11 invalid network: ").contains("10.0.0.0/33"),
             p -> assertThat(p).startsWith("4:24 invalid network: ").contains("10.0.0.1/8"));
-    assertThat(problems("listen: ::1:3128"))
+    assertThat(problems(dir, "listen: ::1:3128"))
         .containsExactly(
             "1:9 listen: write an IPv6 address in brackets with a port, such as [::1]:3128");
   }
@@ -174,6 +159,7 @@ class ConfigLoaderTest {
   void badValuesAreEachReportedWithTheirLocation() throws Exception {
     assertThat(
             problems(
+                dir,
                 "connect-ports: [443, https]",
                 "allow-private-destinations: maybe",
                 "blocklist: [a, b]",
@@ -201,7 +187,9 @@ class ConfigLoaderTest {
 
   @Test
   void unknownKeysAreErrorsWithSuggestions() throws Exception {
-    assertThat(problems("listen-on: 127.0.0.1:3128", "limits:", "  max-conections: 5", "cache: 1"))
+    assertThat(
+            problems(
+                dir, "listen-on: 127.0.0.1:3128", "limits:", "  max-conections: 5", "cache: 1"))
         .containsExactly(
             "1:1 unknown key 'listen-on'; allowed keys: listen, clients, resolver,"
                 + " connect-ports, allow-private-destinations, blocklist, block-page, admin,"
@@ -216,9 +204,9 @@ class ConfigLoaderTest {
 
   @Test
   void wrongShapesAreErrors() throws Exception {
-    assertThat(problems("- listen: 127.0.0.1:3128"))
+    assertThat(problems(dir, "- listen: 127.0.0.1:3128"))
         .containsExactly("1:1 the configuration is a mapping of keys such as listen:, not a list");
-    assertThat(problems("limits: 5", "clients: {a: 1}"))
+    assertThat(problems(dir, "limits: 5", "clients: {a: 1}"))
         .containsExactly(
             "1:9 limits must be a mapping of keys, not a number",
             "2:10 clients must be a list of networks such as [10.0.0.0/8, 2001:db8::/32], not a"
@@ -227,7 +215,7 @@ class ConfigLoaderTest {
 
   @Test
   void syntaxErrorsHaveTheirLocation() throws Exception {
-    assertThat(problems("listen: 127.0.0.1:3128", "\tadmin: off"))
+    assertThat(problems(dir, "listen: 127.0.0.1:3128", "\tadmin: off"))
         .singleElement()
         .asString()
         .startsWith("2:1 YAML syntax error: ")
@@ -236,7 +224,7 @@ class ConfigLoaderTest {
 
   @Test
   void aBlockPageTheConfigNamesMustExistAndIsReportedWhereItIsNamed() throws Exception {
-    assertThat(problems("admin: off", "block-page: pages/missing.html"))
+    assertThat(problems(dir, "admin: off", "block-page: pages/missing.html"))
         .singleElement()
         .asString()
         .startsWith("2:13 block-page: " + dir.resolve("pages/missing.html") + " not found");

@@ -1,39 +1,24 @@
 package org.exitfilter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.exitfilter.testing.ConfigFiles.problems;
+import static org.exitfilter.testing.ConfigFiles.write;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NoticeConfigTest {
   @TempDir Path dir;
 
-  Path write(String... lines) throws IOException {
-    Path file = dir.resolve("exitfilter.yaml");
-    Files.writeString(file, String.join("\n", lines) + "\n");
-    return file;
-  }
-
-  List<String> problems(String... lines) throws IOException {
-    Path file = write(lines);
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
-    assertThat(e).as("the config should not load").isNotNull();
-    return e.problems().stream()
-        .map(p -> p.where().line() + ":" + p.where().column() + " " + p.message())
-        .toList();
-  }
-
   @Test
   void aWildcardListenAddressNeedsTheExitsAddressesForTheLinks() throws Exception {
     assertThat(
             problems(
+                dir,
                 "notice:",
                 "  listen: [\"0.0.0.0:80\"]",
                 "  operator: Example Exit",
@@ -44,6 +29,7 @@ class NoticeConfigTest {
     assertThat(
             ConfigLoader.load(
                     write(
+                        dir,
                         "notice:",
                         "  listen: [\"0.0.0.0:80\"]",
                         "  operator: Example Exit",
@@ -56,7 +42,7 @@ class NoticeConfigTest {
 
   @Test
   void withoutANoticeSectionThereIsNoNoticeListener() throws Exception {
-    assertThat(ConfigLoader.load(write("# defaults")).notice()).isNull();
+    assertThat(ConfigLoader.load(write(dir, "# defaults")).notice()).isNull();
   }
 
   @Test
@@ -66,6 +52,7 @@ class NoticeConfigTest {
     NoticeConfig notice =
         ConfigLoader.load(
                 write(
+                    dir,
                     "notice:",
                     "  listen: [\"203.0.113.10:80\", \"[2001:db8::10]:80\"]",
                     "  operator: \"Example Exit e.V.\"",
@@ -97,6 +84,7 @@ class NoticeConfigTest {
     NoticeConfig notice =
         ConfigLoader.load(
                 write(
+                    dir,
                     "notice:",
                     "  listen: [\"203.0.113.10:80\", \"203.0.113.10:8080\", \"[::1]:80\"]",
                     "  operator: Exit",
@@ -116,6 +104,7 @@ class NoticeConfigTest {
     ProxyConfig config =
         ConfigLoader.load(
             write(
+                dir,
                 "notice:",
                 "  listen: \"0.0.0.0:80\"",
                 "  operator: Exit",
@@ -131,6 +120,7 @@ class NoticeConfigTest {
   void everyNoticeMistakeIsReportedAtItsLineAndColumn() throws Exception {
     assertThat(
             problems(
+                dir,
                 "notice:",
                 "  listen: [\"example.org:80\"]",
                 "  contact: not-an-address",

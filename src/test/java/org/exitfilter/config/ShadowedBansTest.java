@@ -212,7 +212,7 @@ class ShadowedBansTest {
   @Test
   void bansFromAListFileUnderADomainAreShadowedAndCountedBeyondTheLimit() throws Exception {
     StringBuilder names = new StringBuilder();
-    for (int i = 0; i < ShadowedBans.MAX_WARNINGS_PER_FILE + 5; i++) {
+    for (int i = 0; i < CappedProblems.MAX_WARNINGS_PER_FILE + 5; i++) {
       names.append("site-").append(i).append(".example.org\n");
     }
     Files.writeString(dir.resolve("names.txt"), names);
@@ -220,7 +220,7 @@ class ShadowedBansTest {
         shadowed(
             "bans:", "  - domain: example.org", "lists:", "  - file: names.txt", "    kind: host");
 
-    assertThat(warnings).hasSize(ShadowedBans.MAX_WARNINGS_PER_FILE + 1);
+    assertThat(warnings).hasSize(CappedProblems.MAX_WARNINGS_PER_FILE + 1);
     assertThat(warnings.get(0))
         .startsWith(
             "1 host site-0.example.org is shadowed by domain example.org at blocklist.yaml:2");

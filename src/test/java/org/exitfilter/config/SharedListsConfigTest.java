@@ -1,33 +1,23 @@
 package org.exitfilter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.exitfilter.testing.ConfigFiles.problems;
+import static org.exitfilter.testing.ConfigFiles.write;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SharedListsConfigTest {
   @TempDir Path dir;
 
-  Path write(String... lines) throws IOException {
+  @BeforeEach
+  void allowedSigners() throws IOException {
     Files.writeString(dir.resolve("cascade.allowed_signers"), "# none yet\n");
-    Path file = dir.resolve("exitfilter.yaml");
-    Files.writeString(file, String.join("\n", lines) + "\n");
-    return file;
-  }
-
-  List<String> problems(String... lines) throws IOException {
-    Path file = write(lines);
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
-    assertThat(e).as("the config should not load").isNotNull();
-    return e.problems().stream()
-        .map(p -> p.where().line() + ":" + p.where().column() + " " + p.message())
-        .toList();
   }
 
   @Test
@@ -35,6 +25,7 @@ class SharedListsConfigTest {
     ProxyConfig config =
         ConfigLoader.load(
             write(
+                dir,
                 "shared-lists:",
                 "  - name: cascade",
                 "    git: https://bans.example.net/cascade.git",
@@ -59,6 +50,7 @@ class SharedListsConfigTest {
     ProxyConfig config =
         ConfigLoader.load(
             write(
+                dir,
                 "shared-lists:",
                 "  - name: net-1",
                 "    git: git@bans.example.net:cascade.git",
@@ -81,6 +73,7 @@ class SharedListsConfigTest {
   void everyMistakeIsReportedAtItsLineAndColumn() throws Exception {
     assertThat(
             problems(
+                dir,
                 "shared-lists:",
                 "  - name: Cascade",
                 "    git: ftp://bans.example.net/x.git",

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.exitfilter.config.ConfigLoader;
+import org.exitfilter.shared.SharedLists;
+import org.exitfilter.shared.UpdateResult;
+import org.exitfilter.testing.GitServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,9 +30,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The launcher {@code bin/exitfilter}: the JVM options it computes from the blocklist, and the
- * command line it hands to java. It runs against a stand-in java (a script printing its arguments,
- * one per line) and an empty jar, so it needs neither a build nor a JVM start.
+ * The launcher {@code bin/exitfilter}: the JVM options it computes from the blocklist and the
+ * shared lists' accepted commits, and the command line it hands to java. It runs against a stand-in
+ * java (a script printing its arguments, one per line) and an empty jar, so it needs neither a
+ * build nor a JVM start.
  *
  * <p>The sizing constants are read from the script itself: the test checks the rule, and the lead
  * can tune the numbers without touching it.
@@ -123,6 +129,89 @@ class LauncherTest {
             "-Xmx"
                 + (constant("BASE_HEAP_MIB") + ceilMib(entries * constant("BYTES_PER_ENTRY")))
                 + "m");
+  }
+
+  @Test
+  void theEntriesOfASharedListsAcceptedCommitCountWithTheLocalOnes() throws Exception {
+    long local = blocklistWithAListOf(1_000);
+    try (GitServer git = GitServer.start(dir.resolve("git"))) {
+      GitServer.Key ops = git.newKey("ops@example.net");
+      Files.writeString(
+          config.resolveSibling("cascade.allowed_signers"), ops.allowedSignersLine() + "\n");
+      Files.writeString(
+          config,
+          "allow-private-destinations: true\n"
+              + "shared-lists:\n"
+              + "  - name: cascade\n"
+              + "    git: "
+              + git.url()
+              + "\n"
+              + "    path: blocklist.yaml\n"
+              + "    allowed-signers: cascade.allowed_signers\n"
+              + "state-dir: ../var/state\n",
+          StandardOpenOption.APPEND);
+      git.commitLocally(null, "lists/optout.txt", "a.test\nb.test\nc.test\n");
+      git.commit(
+          ops,
+          "blocklist.yaml",
+          """
+          bans:
+            - domain: banned.test
+            - host: www.other.test
+          exceptions:
+            - host: kept.banned.test
+          lists:
+            - file: lists/optout.txt
+              kind: domain
+          """);
+      try (SharedLists shared = SharedLists.open(ConfigLoader.load(config), Clock.systemUTC())) {
+        assertThat(shared.update("cascade", false).outcome())
+            .isEqualTo(UpdateResult.Outcome.ACCEPTED);
+      }
+    }
+    long sharedEntries = 2 + 1 + 3; // two bans, an exception and the list file's three names
+
+    Launch launch = launch(Map.of(), "run", "--config", config.toString());
+
+    assertThat(launch.err())
+        .as("the count the Java side recorded on acceptance, read without git")
+        .contains("of which shared lists: " + sharedEntries + "\n")
+        .contains("blocklist entries (estimate): " + (local + sharedEntries) + "\n");
+    assertThat(launch.option("-Xmx"))
+        .isEqualTo(
+            "-Xmx"
+                + (constant("BASE_HEAP_MIB")
+                    + ceilMib((local + sharedEntries) * constant("BYTES_PER_ENTRY")))
+                + "m");
+  }
+
+  @Test
+  void onlyTheSharedListsTheConfigNamesCountAndOneNeverAcceptedCountsNothing() throws Exception {
+    long local = blocklistWithAListOf(10);
+    Files.writeString(
+        config,
+        """
+        shared-lists:
+          - name: cascade   # the network's list
+            git: https://bans.example.net/cascade.git
+            allowed-signers: cascade.allowed_signers
+          - git: https://bans.example.net/new.git
+            name: "fresh"
+        """,
+        StandardOpenOption.APPEND);
+    Path state = config.resolveSibling("state");
+    Files.createDirectories(state.resolve("cascade"));
+    Files.writeString(state.resolve("cascade/accepted-entries"), "250000 1a2b3c4d\n");
+    Files.createDirectories(state.resolve("fresh"));
+    Files.createDirectories(state.resolve("dropped"));
+    Files.writeString(state.resolve("dropped/accepted-entries"), "900000 5e6f7a8b\n");
+
+    Launch launch = launch(Map.of(), "check", "--config", config.toString(), "example.org");
+
+    assertThat(launch.err())
+        .as("state beside the config by default; a folder of a list no longer configured ignored")
+        .contains("of which shared lists: 250000\n")
+        .contains("blocklist entries (estimate): " + (local + 250_000) + "\n");
   }
 
   @Test

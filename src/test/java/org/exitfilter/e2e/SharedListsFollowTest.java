@@ -19,6 +19,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.exitfilter.admin.AdminServer;
 import org.exitfilter.admin.Metrics;
 import org.exitfilter.admin.StatusReport;
+import org.exitfilter.proxy.ProxyObserver;
 import org.exitfilter.reload.ReloadResult;
 import org.exitfilter.shared.SharedLists;
 import org.exitfilter.shared.UpdateResult;
@@ -74,9 +75,19 @@ class SharedListsFollowTest {
 
   private int follow(int i, String localBlocklist, BiConsumer<String, UpdateResult> listener)
       throws Exception {
+    return follow(i, localBlocklist, listener, ProxyObserver.NONE);
+  }
+
+  private int follow(
+      int i,
+      String localBlocklist,
+      BiConsumer<String, UpdateResult> listener,
+      ProxyObserver observer)
+      throws Exception {
     ProxyFixture proxy =
         ProxyFixture.builder()
             .blocklist(localBlocklist)
+            .observer(observer)
             .config(
                 "shared-lists:\n"
                     + "  - name: cascade\n"
@@ -168,11 +179,17 @@ class SharedListsFollowTest {
     assertThat(status(2, "banned.test")).as("still serving while unreachable").isEqualTo(403);
     followers.remove(2).close();
     proxies.remove(2).close();
+    Path entryCount = dir.resolve("state-2/cascade/accepted-entries");
+    assertThat(entryCount).hasContent("1 " + ban.name());
+    Files.delete(entryCount); // as in a state-dir written before the launcher read it
 
     int restarted = followLike(2);
 
     assertThat(status(restarted, "banned.test")).as("a restart, offline").isEqualTo(403);
     assertThat(followers.get(restarted).acceptedCommitAges()).containsKey("cascade");
+    assertThat(entryCount)
+        .as("the entry count the launcher sizes the heap by, written again by the start")
+        .hasContent("1 " + ban.name());
   }
 
   @Test
@@ -207,6 +224,39 @@ class SharedListsFollowTest {
           .contains("exitfilter_shared_list_accepted_commit_age_seconds{list=\"cascade\"}")
           .contains("exitfilter_shared_list_last_success_age_seconds{list=\"cascade\"}");
       assertThat(status(proxy, "banned.test")).as("the accepted list serves").isEqualTo(403);
+    }
+  }
+
+  @Test
+  void theBlocksMetricNamesASharedEntryByListCommitFileAndLineAndALocalOneAsBefore()
+      throws Exception {
+    git.commitLocally(null, "lists/optout.txt", "optout.test\n");
+    RevCommit tip =
+        git.commit(
+            ops,
+            "blocklist.yaml",
+            "bans:\n  - domain: banned.test\nlists:\n  - file: lists/optout.txt\n    kind: domain\n");
+    Metrics metrics = new Metrics();
+    int proxy = follow(3, "bans:\n  - domain: local.test\n", (name, result) -> {}, metrics);
+    proxies.get(proxy).dns().put("optout.test", "127.0.0.1").put("local.test", "127.0.0.1");
+    ReloadResult start = new ReloadResult(Instant.now(), true, "start", List.of());
+    try (AdminServer admin =
+        AdminServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            List.of(),
+            metrics,
+            () -> StatusReport.of(proxies.get(proxy).blocklist().snapshot(), start))) {
+      Await.untilAsserted(() -> assertThat(status(proxy, "optout.test")).isEqualTo(403));
+      assertThat(status(proxy, "banned.test")).isEqualTo(403);
+      assertThat(status(proxy, "local.test")).isEqualTo(403);
+
+      String at = "cascade@" + tip.name().substring(0, 7);
+      assertThat(fetch(admin, "/metrics").lines())
+          .as("a shared entry as check and the block page name it; the operator's own as before")
+          .contains(
+              "exitfilter_blocks_total{kind=\"domain\",rule=\"" + at + ":lists/optout.txt:1\"} 1.0",
+              "exitfilter_blocks_total{kind=\"domain\",rule=\"" + at + ":blocklist.yaml:2\"} 1.0",
+              "exitfilter_blocks_total{kind=\"domain\",rule=\"blocklist.yaml:2\"} 1.0");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,30 @@ class IpNetworkTest {
   })
   void networksParseToTheirCanonicalText(String text, String canonical) {
     assertThat(IpNetwork.parse(text)).hasToString(canonical);
+  }
+
+  @ParameterizedTest(name = "{0} widened to /{1} is {2}")
+  @CsvSource({
+    "203.0.113.128/25, 24, 203.0.113.0/24",
+    "203.0.113.7/32, 20, 203.0.112.0/20",
+    "10.1.2.3/32, 0, 0.0.0.0/0",
+    "2001:db8:1:2::/64, 32, 2001:db8::/32",
+    "2001:db8::/32, 32, 2001:db8::/32"
+  })
+  void aNetworkWidenedIsTheNetworkOfTheShorterPrefixHoldingIt(
+      String network, int prefix, String wider) {
+    assertThat(IpNetwork.parse(network).widenedTo(prefix)).hasToString(wider);
+  }
+
+  @Test
+  void anIpv6NetworkWidenedIntoTheMappedRangeIsNoIpv6Network() throws Exception {
+    // parse never makes one (it keeps mapped networks as IPv4); built by hand as a caller could
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 0};
+    IpNetwork v6 = new IpNetwork(Inet6Address.getByAddress(null, mapped, -1), 104);
+
+    assertThat(v6.widenedTo(96))
+        .as("::ffff:0:0/96 is kept as 0.0.0.0/0, so no IPv6 list holds it")
+        .isNull();
   }
 
   @Test

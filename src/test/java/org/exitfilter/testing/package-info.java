@@ -11,6 +11,8 @@
  *   <li>{@link org.exitfilter.testing.LoopbackDns}: the DNS server the proxy resolves with.
  *   <li>{@link org.exitfilter.testing.StartTlsFront}: STARTTLS in front of GreenMail's SMTP server,
  *       which has none.
+ *   <li>{@link org.exitfilter.testing.ConfigFiles}: a config written line by line, and the problems
+ *       the loader finds in it.
  *   <li>{@link org.exitfilter.testing.Await}: polling instead of sleeping.
  *   <li>{@link org.exitfilter.testing.LeakDetection}: every test class fails on a Netty leak report
  *       (through the auto-registered {@link org.exitfilter.testing.LeakDetectionExtension}).

@@ -2,7 +2,6 @@ package org.exitfilter.requests.mail;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.Reader;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -11,7 +10,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.apache.james.mime4j.MimeIOException;
-import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.dom.Body;
 import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Message;
@@ -20,28 +18,21 @@ import org.apache.james.mime4j.dom.TextBody;
 import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.dom.address.MailboxList;
-import org.apache.james.mime4j.field.LenientFieldParser;
-import org.apache.james.mime4j.message.BasicBodyFactory;
 import org.apache.james.mime4j.message.DefaultMessageBuilder;
-import org.apache.james.mime4j.stream.MimeConfig;
 
 /**
  * Reads a mail (RFC 5322 with MIME) with Apache James mime4j: headers with encoded words in any
  * charset, multipart bodies, quoted-printable and base64, text/plain and text/html, and messages
  * forwarded as {@code message/rfc822} parts.
  *
- * <p>Permissive on purpose: real mail is often slightly broken (long lines, bad dates, unknown
- * charsets), and a request must not be lost because its mailer was sloppy. Of each {@code
- * multipart/alternative} only the plain-text version is read (the HTML one when there is no other);
- * attached files are not read at all, since a log or a list attached to a mail names many sites
- * nobody asked to ban.
+ * <p>Permissive on purpose ({@link LenientMime}): real mail is often slightly broken, and a request
+ * must not be lost because its mailer was sloppy. Of each {@code multipart/alternative} only the
+ * plain-text version is read (the HTML one when there is no other); attached files are not read at
+ * all, since a log or a list attached to a mail names many sites nobody asked to ban.
  */
 public final class MailReader {
   /** Bigger files are not ban requests; the limit keeps a stray mbox from filling the memory. */
   static final int MAX_MAIL_BYTES = 25 * 1024 * 1024;
-
-  /** Characters read from one body part; a request says what it wants near the top. */
-  private static final int MAX_PART_CHARS = 1_000_000;
 
   /** Nesting of multiparts and forwarded messages followed; deeper parts are ignored. */
   private static final int MAX_DEPTH = 12;
@@ -60,11 +51,7 @@ public final class MailReader {
     if (bytes.length > MAX_MAIL_BYTES) {
       throw new IOException("larger than " + MAX_MAIL_BYTES / (1024 * 1024) + " MiB");
     }
-    DefaultMessageBuilder builder = new DefaultMessageBuilder();
-    builder.setMimeEntityConfig(MimeConfig.PERMISSIVE);
-    builder.setDecodeMonitor(DecodeMonitor.SILENT);
-    builder.setFieldParser(LenientFieldParser.getParser());
-    builder.setBodyFactory(new BasicBodyFactory(true));
+    DefaultMessageBuilder builder = LenientMime.messageBuilder();
     Message message;
     try {
       message = builder.parseMessage(new ByteArrayInputStream(bytes));
@@ -129,9 +116,9 @@ public final class MailReader {
     } else if (body instanceof TextBody text && !isAttachment(entity)) {
       String mimeType = entity.getMimeType().toLowerCase(Locale.ROOT);
       if (mimeType.equals("text/plain")) {
-        texts.add(read(text));
+        texts.add(LenientMime.text(text));
       } else if (mimeType.equals("text/html")) {
-        texts.add(HtmlText.of(read(text)));
+        texts.add(HtmlText.of(LenientMime.text(text)));
       }
     }
   }
@@ -156,18 +143,6 @@ public final class MailReader {
 
   private static boolean isAttachment(Entity entity) {
     return "attachment".equalsIgnoreCase(entity.getDispositionType());
-  }
-
-  private static String read(TextBody body) throws IOException {
-    StringBuilder out = new StringBuilder();
-    char[] buffer = new char[8192];
-    try (Reader reader = body.getReader()) {
-      int n;
-      while (out.length() < MAX_PART_CHARS && (n = reader.read(buffer)) > 0) {
-        out.append(buffer, 0, Math.min(n, MAX_PART_CHARS - out.length()));
-      }
-    }
-    return out.toString();
   }
 
   /** The addresses of a {@code To} field, groups flattened; unreadable entries left out. */
