@@ -153,6 +153,79 @@ class LauncherTest {
     assertThat(mib(big)).isGreaterThan(mib(small));
   }
 
+  /** Follows one shared list, {@code cascade}, with state-dir {@code state} beside the config. */
+  private void followingASharedList() throws IOException {
+    Files.writeString(
+        config,
+        "shared-lists:\n"
+            + "  - name: cascade   # the network's list\n"
+            + "    git: https://bans.example.net/cascade.git\n"
+            + "    allowed-signers: cascade.allowed_signers\n"
+            + "state-dir: state\n",
+        StandardOpenOption.APPEND);
+  }
+
+  @Test
+  void aSharedListIsCountedFromItsAcceptedCheckoutInStateDir() throws Exception {
+    long local = blocklistWithAListOf(10);
+    followingASharedList();
+    Path tree = config.resolveSibling("state/cascade/tree-0123abc");
+    Files.createDirectories(tree);
+    Files.writeString(tree.resolve("blocklist.yaml"), "# shared\nbans:\n  - domain: a.example\n");
+    Files.writeString(
+        tree.resolve("names.txt"),
+        IntStream.range(0, 50_000)
+            .mapToObj(i -> "s" + i + ".example\n")
+            .collect(Collectors.joining()));
+
+    for (String[] command :
+        List.of(
+            new String[] {"run", "--config", config.toString()},
+            new String[] {"shared", "update", "--config", config.toString()})) {
+      Launch launch = launch(Map.of(), command);
+
+      assertThat(launch.err())
+          .as("%s: the local list's entries plus the shared checkout's lines", command[0])
+          .contains("blocklist entries (estimate): " + (local + 2 + 50_000) + "\n");
+    }
+  }
+
+  @Test
+  void aSharedListNeverFetchedIsGivenRoomForItsFirstFetch() throws Exception {
+    long local = blocklistWithAListOf(10);
+    followingASharedList();
+
+    Launch launch = launch(Map.of(), "run", "--config", config.toString());
+
+    assertThat(launch.err())
+        .as("without a checkout in state-dir its size is unknown until the fetch")
+        .contains(
+            "blocklist entries (estimate): "
+                + (local + constant("SHARED_FIRST_FETCH_ENTRIES"))
+                + "\n");
+  }
+
+  @Test
+  void anUpdateTheJvmDidNotSurviveSizesTheRestartForTheListThatNeededMore() throws Exception {
+    long local = blocklistWithAListOf(10);
+    followingASharedList();
+    Path accepted = config.resolveSibling("state/cascade/tree-0123abc");
+    Path unfinished = config.resolveSibling("state/cascade/candidate-4567def");
+    Files.createDirectories(accepted);
+    Files.createDirectories(unfinished);
+    Files.writeString(accepted.resolve("blocklist.yaml"), "bans: []\n");
+    Files.writeString(
+        unfinished.resolve("blocklist.yaml"),
+        IntStream.range(0, 3_000)
+            .mapToObj(i -> "- s" + i + ".example\n")
+            .collect(Collectors.joining()));
+
+    Launch launch = launch(Map.of(), "run", "--config", config.toString());
+
+    assertThat(launch.err())
+        .contains("blocklist entries (estimate): " + (local + 1 + 3_000) + "\n");
+  }
+
   @Test
   void theOperatorsOptionsComeLastSoTheyWin() throws Exception {
     blocklistWithAListOf(10);
