@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
 public final class SharedLists implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SharedLists.class);
 
+  /** When the memory of a replaced snapshot is given back a second time; see {@link #follow}. */
+  private static final Duration LATE_RELEASE = Duration.ofSeconds(30);
+
   private final OutboundCheck outbound;
   private final List<SharedList> lists;
   private final Clock clock;
@@ -201,6 +204,11 @@ public final class SharedLists implements AutoCloseable {
       if (!Objects.equals(serving.get(list.name()), state.acceptedCommit())) {
         // accepted now, or by `exitfilter shared update` since the last look
         putInForce(current);
+        // As after a reload of the operator's list: a request that took the previous snapshot
+        // just before the swap holds it while it resolves and connects, so that collection may
+        // have had to keep the old list; without another full collection it would stay resident.
+        executor.schedule(
+            CurrentBlocklist::releaseBuildMemory, LATE_RELEASE.toSeconds(), TimeUnit.SECONDS);
       }
     } catch (IOException | RuntimeException e) {
       // the accepted list keeps serving whatever went wrong
