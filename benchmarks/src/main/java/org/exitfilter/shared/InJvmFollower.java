@@ -62,7 +62,7 @@ final class InJvmFollower implements Follower, AutoCloseable {
         new CurrentBlocklist(
             BlocklistLoader.load(proxyConfig.blocklist(), BlocklistLoader.Analysis.PER_ENTRY), day);
     SharedLists shared = SharedLists.open(proxyConfig, Clock.systemUTC());
-    current.replaceShared(shared.compile(day));
+    shared.putInForce(current);
     return new InJvmFollower(label, shared, current);
   }
 
@@ -75,7 +75,7 @@ final class InJvmFollower implements Follower, AutoCloseable {
    * Compiles the accepted commits and swaps them in, as the proxy does after an accepted update.
    */
   void apply() {
-    current.replaceShared(shared.compile(current.get().day()));
+    shared.putInForce(current);
   }
 
   @Override
