@@ -223,6 +223,11 @@ public final class Lean {
     tableRow("CPU per forwarded request, µs", i -> fmt(cpuPerRequest(reps(i))));
     tableRow("p50 at 50 conns, ms", i -> ms(medianOf(reps(i), "p50_ms")));
     tableRow("p99 at 50 conns, ms", i -> ms(medianOf(reps(i), "p99_ms")));
+    tableRow("paced at ≤ 10,000 req/s (50 conns, 5 ms pause): req/s",
+        i -> fmt(medianOf(runsOf(i, "paced-50"), "rps")));
+    tableRow("paced: p50 / p99, ms", i -> runsOf(i, "paced-50").isEmpty() ? ""
+        : ms(medianOf(runsOf(i, "paced-50"), "p50_ms")) + " / "
+            + ms(medianOf(runsOf(i, "paced-50"), "p99_ms")));
     tableRow("errors / non-2xx", i -> reps(i).isEmpty() ? "" : fmt(sumOf(reps(i), "err_connect",
         "err_read", "err_write", "err_timeout")) + " / " + fmt(sumOf(reps(i), "non2xx")));
     tableRow("RSS after load, MiB", i -> fmt(rssAfterLoad(i)));

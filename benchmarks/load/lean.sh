@@ -254,6 +254,17 @@ for rep in $(seq 1 "$REPS"); do
   done
 done
 
+# Latency at the same offered load for every system: 50 connections, each pausing 5 ms after a
+# response (lib.sh's paced-50, at most 10,000 req/s, below every system's saturation). At
+# saturation a faster proxy is offered more requests at once, so its p99 is a queue of other
+# work; paced, p99 is what a request costs each proxy. Same round robin as above.
+for rep in $(seq 1 "$REPS"); do
+  for k in $(seq 0 $((n - 1))); do
+    i=${STARTED[$(((k + rep - 1) % n))]}
+    run_wrk "$(list_of "$i")" "$i" paced-50 "$rep"
+  done
+done
+
 # The same load for SOAK seconds without a break, RSS sampled every 5 s: does memory keep growing?
 saved=$DURATION DURATION=$SOAK
 for i in "${STARTED[@]}"; do
