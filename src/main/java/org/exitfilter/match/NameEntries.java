@@ -30,6 +30,9 @@ final class NameEntries {
 
   private Singles singles;
 
+  /** The run {@link #runOf(int)} found last. */
+  private int lastRun;
+
   /** Adds one entry; its value must be normalized (see {@link NameIndex#checkNormalized}). */
   void add(String value, int line, int template) {
     if (singles == null) {
@@ -83,43 +86,37 @@ final class NameEntries {
     return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
   }
 
-  /** {@link NameHash#of} of the value. */
-  long hash(int i) {
-    int length = copyValue(i, scratch, 0);
-    long hash = 0;
-    for (int k = length - 1; k >= 0; k--) {
-      hash = NameHash.step(hash, (char) (scratch[k] & 0xFF));
-    }
-    return hash;
-  }
-
-  int labels(int i) {
-    int length = copyValue(i, scratch, 0);
-    int labels = 1;
-    for (int k = 0; k < length; k++) {
-      if (scratch[k] == '.') {
-        labels++;
-      }
-    }
-    return labels;
-  }
-
   /**
-   * Whether the value is lowercase ASCII without spaces or controls: names are stored as one byte
-   * per character and matched against normalized lookups, so another entry would never match.
+   * Describes every entry in one pass, run by run, each value copied once: {@code hashes[i]} is
+   * {@link NameHash#of} its value, {@code labels[i]} its label count (at most 127 in a name of 253
+   * characters). Returns the first entry whose value is not lowercase ASCII without spaces or
+   * controls, or -1: names are stored one byte per character and matched against normalized
+   * lookups, so such an entry would never match. At a million entries this replaced three copies
+   * and three run searches per entry.
    */
-  boolean normalized(int i) {
-    int length = copyValue(i, scratch, 0);
-    if (length == 0) {
-      return false;
-    }
-    for (int k = 0; k < length; k++) {
-      int c = scratch[k] & 0xFF;
-      if (c > 0x7E || c <= 0x20 || (c >= 'A' && c <= 'Z')) {
-        return false;
+  int describeAll(long[] hashes, byte[] labels) {
+    int firstBad = -1;
+    for (int r = 0; r < runs.size(); r++) {
+      Run run = runs.get(r);
+      for (int i = firstOf[r], k = 0; i < firstOf[r + 1]; i++, k++) {
+        int length = run.copy(k, scratch, 0);
+        long hash = 0;
+        int dots = 0;
+        boolean normalized = length > 0;
+        for (int c = length - 1; c >= 0; c--) {
+          int b = scratch[c] & 0xFF;
+          hash = NameHash.step(hash, (char) b);
+          dots += b == '.' ? 1 : 0;
+          normalized &= b <= 0x7E && b > 0x20 && (b < 'A' || b > 'Z');
+        }
+        hashes[i] = hash;
+        labels[i] = (byte) (dots + 1);
+        if (!normalized && firstBad < 0) {
+          firstBad = i;
+        }
       }
     }
-    return true;
+    return firstBad;
   }
 
   boolean sameValue(int a, int b) {
@@ -165,7 +162,13 @@ final class NameEntries {
   }
 
   private int runOf(int i) {
-    return runOf(firstOf, runs.size(), i);
+    // A million entries are usually one list file's run: ask the run found last time first.
+    int r = lastRun;
+    if (r < runs.size() && i >= firstOf[r] && i < firstOf[r + 1]) {
+      return r;
+    }
+    lastRun = runOf(firstOf, runs.size(), i);
+    return lastRun;
   }
 
   private static int runOf(int[] firstOf, int runCount, int i) {

@@ -92,11 +92,19 @@ final class NameIndex {
   static NameIndex build(NameEntries entries, Templates templates) {
     int n = entries.size();
     long[] hashes = new long[n];
+    byte[] labelCounts = new byte[n];
+    int notNormalized = entries.describeAll(hashes, labelCounts);
+    if (notNormalized >= 0) {
+      throw new IllegalArgumentException(
+          "name not normalized to lowercase ASCII: '"
+              + entries.value(notNormalized)
+              + "' at line "
+              + entries.line(notNormalized));
+    }
     int maxLabels = 0;
     for (int i = 0; i < n; i++) {
-      checkNormalized(entries, i);
-      hashes[i] = GroupTable.spread(entries.hash(i));
-      maxLabels = Math.max(maxLabels, entries.labels(i));
+      hashes[i] = GroupTable.spread(hashes[i]);
+      maxLabels = Math.max(maxLabels, labelCounts[i]);
     }
     GroupTable.Layout layout = GroupTable.build(hashes, entries::sameValue);
     GroupTable table = layout.table();
@@ -115,7 +123,7 @@ final class NameIndex {
     int groupStart = 0;
     for (int position = 0; position < n; position++) {
       int i = entryAt[position];
-      int labels = entries.labels(i);
+      int labels = labelCounts[i];
       boolean continues = layout.continues()[position];
       int flags = continues ? CONTINUES : 0;
       int template = entries.template(i);
@@ -283,17 +291,7 @@ final class NameIndex {
    * Names are stored as one byte per character and matched against normalized lookups, so an entry
    * that is not lowercase ASCII would silently never match; refuse it loudly instead.
    */
-  static void checkNormalized(NameEntries entries, int i) {
-    if (!entries.normalized(i)) {
-      throw new IllegalArgumentException(
-          "name not normalized to lowercase ASCII: '"
-              + entries.value(i)
-              + "' at line "
-              + entries.line(i));
-    }
-  }
-
-  /** The same check for a pattern's value. */
+  /** A pattern's value must be normalized like a name's (see {@link NameEntries#describeAll}). */
   static void checkNormalized(Rule rule) {
     String value = rule.value();
     if (value.isEmpty()) {
