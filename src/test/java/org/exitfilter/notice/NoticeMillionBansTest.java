@@ -129,7 +129,10 @@ class NoticeMillionBansTest {
         JsonParser json = new JsonFactory().createParser(in)) {
       JsonToken token;
       while ((token = json.nextToken()) != null) {
-        if (token == JsonToken.FIELD_NAME && json.currentName().equals("count")) {
+        if (token == JsonToken.FIELD_NAME
+            && json.currentName().equals("count")
+            && json.getParsingContext().getParent().inRoot()) {
+          // The document's own count, not a source's (sources[].count comes after it).
           json.nextToken();
           count = json.getIntValue();
         } else if (token == JsonToken.FIELD_NAME && json.currentName().equals("value")) {
