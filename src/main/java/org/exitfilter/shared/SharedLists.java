@@ -155,11 +155,15 @@ public final class SharedLists implements AutoCloseable {
 
   /**
    * Puts the accepted commits in force in {@code current} (which hands them on to what publishes
-   * them), then gives the memory loading them took back.
+   * them), then gives the memory loading them took back, when there was any: with no accepted
+   * commit the start would pay for a second full collection right after the first.
    */
   public void putInForce(CurrentBlocklist current) {
-    current.replaceShared(loadAccepted());
-    CurrentBlocklist.releaseBuildMemory();
+    List<Blocklist> accepted = loadAccepted();
+    current.replaceShared(accepted);
+    if (!accepted.isEmpty()) {
+      CurrentBlocklist.releaseBuildMemory();
+    }
   }
 
   /**
