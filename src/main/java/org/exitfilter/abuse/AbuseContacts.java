@@ -18,7 +18,8 @@ import org.exitfilter.requests.mail.Untrusted;
  * registrable domain (RFC 2142), from Guava's public suffix list.
  *
  * <p>This is the only network access the desk makes on behalf of a mail's contents, and every
- * request of it, the bootstrap's included, goes through {@link RdapHttp} and its destination check.
+ * request of it, the bootstrap's included, goes through {@link RdapHttp}, that is through the
+ * proxy's own destination checks.
  */
 final class AbuseContacts {
   private final List<URI> servers;
@@ -44,8 +45,19 @@ final class AbuseContacts {
     this.bootstrap = new RdapBootstrap(bootstrap, http, cache, clock);
   }
 
-  /** The abuse contact for a host name or address; {@code null} when neither way finds one. */
+  /**
+   * The abuse contact for a host name or address; {@code null} when neither way finds one. The
+   * proxy the lookup fetches through is stopped when it returns.
+   */
   Contact lookup(String host) {
+    try {
+      return find(host);
+    } finally {
+      http.close();
+    }
+  }
+
+  private Contact find(String host) {
     String domain = registrableDomain(host);
     InetAddress literal = IpLiterals.ip(host);
     if (domain == null && literal == null) {

@@ -17,6 +17,7 @@ import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ConfigLoader;
 import org.exitfilter.config.ProxyConfig;
+import org.exitfilter.notice.BuiltInBlockPage;
 import org.exitfilter.notice.NoticeServer;
 import org.exitfilter.notice.NoticeTemplateException;
 import org.exitfilter.notice.PublishedBans;
@@ -129,8 +130,7 @@ public final class RunCommand implements Callable<Integer> {
                 ? null
                 : NoticeServer.start(proxyConfig.notice(), proxyConfig.limits(), published, clock);
         ProxyServer server =
-            ProxyServer.start(
-                proxyConfig, current, metrics, notice == null ? null : notice.proxyPages());
+            ProxyServer.start(proxyConfig, current, metrics, BuiltInBlockPage.forProxy(notice));
         AdminServer admin =
             proxyConfig.admin() == null
                 ? null

@@ -59,8 +59,12 @@ final class NoticeProxyPages implements ProxyPages {
     if (lang == null) {
       return null;
     }
-    FullHttpResponse response =
-        NoticeHandler.html(HttpResponseStatus.FORBIDDEN, pages.blocked(lang, host, rule), lang);
+    return blockPage(pages.blocked(lang, host, rule), lang);
+  }
+
+  /** A rendered block page as the proxy sends it, with the notice's headers and its own policy. */
+  static FullHttpResponse blockPage(String html, String lang) {
+    FullHttpResponse response = NoticeHandler.html(HttpResponseStatus.FORBIDDEN, html, lang);
     response.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, BLOCK_PAGE_POLICY);
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     response.headers().remove(HttpHeaderNames.CONNECTION);

@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses who renders the pages the proxy answers with itself. The block page: the operator's
- * {@code block-page:} file when configured, else the exit notice's localized page when a notice is
- * configured, else the built-in page. A request addressed to the proxy itself: the notice's page
- * when configured, else a short built-in one ({@link Responses#info}).
+ * {@code block-page:} file when configured, else the localized page of {@link ProxyPages} (the
+ * notice's, or the built-in one without a notice), else the built-in English page. A request
+ * addressed to the proxy itself: the notice's page when configured, else a short built-in one
+ * ({@link Responses#info}).
  *
  * <p>A notice page that fails to render is logged with its fixed name (never the host) and replaced
  * by the built-in one.
@@ -26,7 +27,7 @@ final class OwnPages {
   /**
    * @param blockPage the operator's block page, or the built-in one
    * @param operatorBlockPage whether {@code blockPage} is the operator's, which then always serves
-   * @param notice the notice's pages, or {@code null} without a notice
+   * @param notice the localized pages, or {@code null} for the English built-in page alone
    */
   OwnPages(BlockPage blockPage, boolean operatorBlockPage, ProxyPages notice) {
     this.blockPage = blockPage;
@@ -67,7 +68,10 @@ final class OwnPages {
       ByteBufAllocator alloc, String uri, String acceptLanguage, boolean keepAlive) {
     if (notice != null) {
       try {
-        return Responses.itself(notice.itself(uri, acceptLanguage), keepAlive);
+        FullHttpResponse page = notice.itself(uri, acceptLanguage);
+        if (page != null) {
+          return Responses.itself(page, keepAlive);
+        }
       } catch (RuntimeException e) {
         log.error("the notice page failed; the built-in page serves", e);
       }

@@ -69,10 +69,11 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * Binds the listener and starts serving, with the exit notice's pages for a request addressed to
-   * the proxy itself and for the block page (unless the config names its own {@code block-page:}).
+   * Binds the listener and starts serving, with localized pages for the block page (unless the
+   * config names its own {@code block-page:}) and, with a notice, for a request addressed to the
+   * proxy itself. The run command passes {@code notice.BuiltInBlockPage#forProxy}.
    *
-   * @param notice the notice's pages, or {@code null} without a notice
+   * @param notice the localized pages, or {@code null} for the English built-in page alone
    * @throws IOException when the listen address cannot be bound or the block page cannot be read
    */
   public static ProxyServer start(

@@ -26,7 +26,9 @@ class ShippedConfTest {
     assertThat(config.connectPorts()).containsExactly(443);
     assertThat(config.limits()).isEqualTo(Limits.DEFAULTS);
     assertThat(config.blocklist()).isEqualTo(CONF.resolve("blocklist.yaml"));
-    assertThat(config.blockPage()).isEqualTo(CONF.resolve("blockpage.html"));
+    assertThat(config.blockPage())
+        .as("the built-in block page, localized, unless the operator names their own")
+        .isNull();
     assertThat(config.notice()).as("no public notice listener until the operator asks").isNull();
   }
 
@@ -76,12 +78,12 @@ class ShippedConfTest {
   }
 
   @Test
-  void theBuiltInBlockPageIsTheShippedOne() throws Exception {
+  void theBuiltInFallbackBlockPageIsTheShippedExample() throws Exception {
     try (InputStream builtIn =
         ShippedConfTest.class.getResourceAsStream("/org/exitfilter/proxy/blockpage.html")) {
       assertThat(builtIn).as("on the class path").isNotNull();
       assertThat(new String(builtIn.readAllBytes(), StandardCharsets.UTF_8))
-          .as("the page used without block-page: is conf/blockpage.html; keep them the same")
+          .as("the English page the proxy falls back on is conf/blockpage.html; keep them the same")
           .isEqualTo(Files.readString(CONF.resolve("blockpage.html"), StandardCharsets.UTF_8));
     }
   }

@@ -25,6 +25,7 @@ import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ConfigLoader;
 import org.exitfilter.config.ProxyConfig;
+import org.exitfilter.notice.BuiltInBlockPage;
 import org.exitfilter.notice.NoticeServer;
 import org.exitfilter.notice.NoticeTemplateException;
 import org.exitfilter.notice.PublishedBans;
@@ -98,10 +99,7 @@ public final class ProxyFixture implements AutoCloseable {
       }
       proxy =
           ProxyServer.start(
-              loaded,
-              current,
-              builder.observer,
-              noticeServer == null ? null : noticeServer.proxyPages());
+              loaded, current, builder.observer, BuiltInBlockPage.forProxy(noticeServer));
       this.config = loaded;
       this.blocklist = current;
       started = true;

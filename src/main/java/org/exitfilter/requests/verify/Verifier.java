@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.exitfilter.config.BlocklistLoader;
 import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ProxyConfig;
@@ -16,6 +17,7 @@ import org.exitfilter.config.RuleKind;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.policy.DestinationPolicy.Access;
 import org.exitfilter.proxy.OutboundCheck;
+import org.exitfilter.proxy.ProxiedFetch;
 import org.exitfilter.requests.mail.CandidateFinder;
 import org.exitfilter.requests.store.BanRequest;
 import org.exitfilter.requests.store.BanRequest.Candidate;
@@ -37,6 +39,11 @@ public final class Verifier implements AutoCloseable {
 
   /** Redirects followed, and only to the same name (http to https, another path). */
   private static final int MAX_REDIRECTS = 3;
+
+  /** Bytes of a proof file read at most; the token is near the top of a tiny file. */
+  static final int MAX_BODY_BYTES = 4096;
+
+  private static final Map<String, String> HEADERS = Map.of("User-Agent", "exitfilter-verify");
 
   private final ProxyConfig config;
   private final DnsTxt dns;
@@ -146,7 +153,7 @@ public final class Verifier implements AutoCloseable {
       if (refused != null) {
         return new Check(name, method, false, uri + ": " + refused);
       }
-      ProxiedFetch.Response response = proxy.get(uri);
+      ProxiedFetch.Response response = proxy.get(uri, HEADERS, MAX_BODY_BYTES);
       if (response.failure() != null) {
         return new Check(name, method, false, uri + ": " + response.failure());
       }
@@ -180,7 +187,7 @@ public final class Verifier implements AutoCloseable {
       if (status != 200) {
         return new Check(name, method, false, uri + ": HTTP status " + status);
       }
-      if (!response.body().contains(request.token())) {
+      if (!response.text().contains(request.token())) {
         return new Check(name, method, false, uri + ": the file does not hold the token");
       }
       return new Check(name, method, true, "GET " + uri + " holds the token");
@@ -225,7 +232,8 @@ public final class Verifier implements AutoCloseable {
 
   private ProxiedFetch fetch() throws IOException, ConfigException {
     if (fetch == null) {
-      fetch = ProxiedFetch.start(config, matcher());
+      Matcher bans = matcher();
+      fetch = ProxiedFetch.start(config, () -> bans);
     }
     return fetch;
   }
