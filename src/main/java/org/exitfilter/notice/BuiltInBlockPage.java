@@ -62,15 +62,17 @@ public final class BuiltInBlockPage implements ProxyPages {
 
   /**
    * The ban's reason; a shared list's entry names its public source (list, commit, file, line),
-   * since without a notice there is no published entry to link to. The operator's own entries do
-   * not, their source being a path on this machine.
+   * with or without a reason, since without a notice there is no published entry to link to. The
+   * operator's own entries do not, their source being a path on this machine.
    */
   private static String reason(Rule rule) {
-    if (rule == null || rule.reason() == null) {
+    if (rule == null) {
       return null;
     }
-    return rule.source().shared()
-        ? rule.reason() + " (" + rule.source().published() + ")"
-        : rule.reason();
+    if (!rule.source().shared()) {
+      return rule.reason();
+    }
+    String source = rule.source().published();
+    return rule.reason() == null ? source : rule.reason() + " (" + source + ")";
   }
 }
