@@ -183,7 +183,7 @@ class LauncherTest {
   }
 
   @Test
-  void onlyTheSharedListsTheConfigNamesCountAndOneNeverAcceptedCountsNothing() throws Exception {
+  void onlyTheSharedListsTheConfigNamesCountAndOneNeverAcceptedCountsAsABigList() throws Exception {
     long local = blocklistWithAListOf(10);
     Files.writeString(
         config,
@@ -205,10 +205,52 @@ class LauncherTest {
 
     Launch launch = launch(Map.of(), "check", "--config", config.toString(), "example.org");
 
+    long unknown = constant("SHARED_UNKNOWN_ENTRIES");
+    assertThat(unknown)
+        .as("room for a list of a million entries")
+        .isGreaterThanOrEqualTo(1_000_000);
     assertThat(launch.err())
-        .as("state beside the config by default; a folder of a list no longer configured ignored")
-        .contains("of which shared lists: 250000\n")
-        .contains("blocklist entries (estimate): " + (local + 250_000) + "\n");
+        .as(
+            "state beside the config by default; a list never accepted (fresh) has room for its"
+                + " first fetch; a folder of a list no longer configured ignored")
+        .contains("of which shared lists: " + (250_000 + unknown) + "\n")
+        .contains("blocklist entries (estimate): " + (local + 250_000 + unknown) + "\n");
+  }
+
+  @Test
+  void aListWhoseUpdateTheJvmDidNotSurviveIsSizedForWhatItWasLoading() throws Exception {
+    long local = blocklistWithAListOf(10);
+    Files.writeString(
+        config,
+        """
+        shared-lists:
+          - name: cascade
+            git: https://bans.example.net/cascade.git
+            allowed-signers: cascade.allowed_signers
+        state-dir: /nonexistent/elsewhere
+        """
+            .replace("/nonexistent/elsewhere", dir.resolve("var").toString()),
+        StandardOpenOption.APPEND);
+    Path list = dir.resolve("var/cascade");
+    Files.createDirectories(list.resolve("candidate-5e6f7a8b/lists"));
+    Files.writeString(list.resolve("accepted-entries"), "1000 1a2b3c4d\n");
+    // What an update that ran out of heap leaves: the checkout it was loading.
+    Files.writeString(
+        list.resolve("candidate-5e6f7a8b/blocklist.yaml"),
+        "# grown\nlists:\n  - file: lists/big.txt\n    kind: domain\n");
+    Files.writeString(
+        list.resolve("candidate-5e6f7a8b/lists/big.txt"),
+        IntStream.range(0, 300_000)
+            .mapToObj(i -> "n" + i + ".test\n")
+            .collect(Collectors.joining()));
+
+    Launch launch = launch(Map.of(), "run", "--config", config.toString());
+
+    long candidate = 3 + 300_000; // lists, file, kind, then the names
+    assertThat(launch.err())
+        .as("the restart after the update died has room for the list it was loading")
+        .contains("of which shared lists: " + candidate + "\n")
+        .contains("blocklist entries (estimate): " + (local + candidate) + "\n");
   }
 
   @Test

@@ -21,7 +21,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.exitfilter.config.ConfigLoader;
 import org.exitfilter.testing.Await;
+import org.exitfilter.testing.GitServer;
 import org.exitfilter.testing.HttpOrigin;
 import org.exitfilter.testing.LoopbackDns;
 import org.exitfilter.testing.RawClient;
@@ -144,6 +148,76 @@ class PackageInstallIT {
   }
 
   @Test
+  void theInstalledConfigurationKeepsStateInTheFolderSystemdLetsTheServiceWrite() throws Exception {
+    assertThat(ConfigLoader.load(Path.of("/etc/exitfilter/exitfilter.yaml")).stateDir())
+        .as("state-dir of the installed exitfilter.yaml, as the service reads it")
+        .isEqualTo(Path.of("/var/lib/exitfilter"));
+    assertThat(Files.readString(Path.of("/lib/systemd/system/exitfilter.service")))
+        .as("/etc is read-only to the service; its state folder is the one systemd makes for it")
+        .contains("ProtectSystem=strict", "ReadOnlyPaths=/etc/exitfilter")
+        .contains("StateDirectory=exitfilter");
+    Path probe = Path.of("/var/lib/exitfilter/probe");
+    Result write =
+        run(
+            "setpriv",
+            "--reuid=exitfilter",
+            "--regid=exitfilter",
+            "--init-groups",
+            "touch",
+            probe.toString());
+    try {
+      assertThat(write.exitCode())
+          .as("the service user writes its state: %s", write.output())
+          .isZero();
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+  }
+
+  @Test
+  void anOperatorsSharedUpdateAsRootReadsEtcAndLeavesStateTheServiceCanStillWrite()
+      throws Exception {
+    Path config = Path.of("/etc/exitfilter/exitfilter.yaml");
+    Path signers = Path.of("/etc/exitfilter/cascade.allowed_signers");
+    String shipped = Files.readString(config);
+    try (GitServer git = GitServer.start(dir.resolve("git"))) {
+      GitServer.Key ops = git.newKey("ops@example.net");
+      Files.writeString(signers, ops.allowedSignersLine() + "\n");
+      RevCommit commit = git.commit(ops, "blocklist.yaml", "bans:\n  - domain: banned.test\n");
+      Files.writeString(
+          config,
+          shipped.replace("allow-private-destinations: false", "allow-private-destinations: true")
+              + "shared-lists:\n"
+              + "  - name: cascade\n"
+              + "    git: "
+              + git.url()
+              + "\n"
+              + "    path: blocklist.yaml\n"
+              + "    allowed-signers: cascade.allowed_signers\n");
+
+      Result update = run(INSTALLED.toString(), "shared", "update");
+      Result status = run(INSTALLED.toString(), "shared", "status");
+
+      assertThat(update.exitCode()).as(update.output()).isZero();
+      assertThat(update.output()).contains("cascade: accepted");
+      assertThat(status.output())
+          .as("no --config: the installed configuration's list")
+          .contains("cascade: " + git.url())
+          .contains("accepted: " + commit.name().substring(0, 7));
+      Path state = Path.of("/var/lib/exitfilter/cascade");
+      assertThat(state.resolve("accepted-entries")).isRegularFile();
+      try (Stream<Path> files = Files.walk(state)) {
+        assertThat(files.filter(f -> !owner(f).equals("exitfilter")))
+            .as("files under %s that the service's user does not own", state)
+            .isEmpty();
+      }
+    } finally {
+      Files.writeString(config, shipped);
+      Files.deleteIfExists(signers);
+    }
+  }
+
+  @Test
   void installedCommandsReadTheConfigurationInEtcByDefault() throws Exception {
     Result validate = run(INSTALLED.toString(), "validate");
 
@@ -252,6 +326,14 @@ class PackageInstallIT {
   private static FileTime modified(Path file) {
     try {
       return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String owner(Path file) {
+    try {
+      return Files.getOwner(file).getName();
     } catch (IOException e) {
       throw new AssertionError(e);
     }
