@@ -16,6 +16,7 @@ import java.util.List;
  * <ul>
  *   <li>A message with both {@code Content-Length} and {@code Transfer-Encoding} is a decoder
  *       failure (Netty would drop the length and go on); the client gets 400.
+ *   <li>Fields are held in {@link CompactHeaders}, validated as before.
  *   <li>Field names that browsers send with every request are shared constants, not copies.
  *   <li>After a {@code CONNECT} head it decodes nothing more: the bytes that follow belong to the
  *       tunnel and are handed on unparsed when this handler is removed.
@@ -33,7 +34,9 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             .setMaxChunkSize(64 * 1024)
             .setAllowDuplicateContentLengths(false)
             .setStrictLineParsing(true)
-            .setValidateHeaders(true));
+            .setValidateHeaders(true)
+            .setHeadersFactory(CompactHeaders.FIELDS)
+            .setTrailersFactory(CompactHeaders.TRAILERS));
   }
 
   @Override

@@ -19,8 +19,8 @@ import java.util.Queue;
  * The codec of an upstream HTTP connection: Netty's {@code HttpClientCodec} as this proxy uses it
  * (no CONNECT, no upgrade, no count of missing responses), with the field names of responses taken
  * from {@link KnownFieldNames#RESPONSE} instead of copied, which {@code HttpClientCodec} does not
- * allow. As there, a response to a HEAD request has no body whatever its framing fields say, and an
- * informational response does not answer the request.
+ * allow, and held in {@link CompactHeaders}. As there, a response to a HEAD request has no body
+ * whatever its framing fields say, and an informational response does not answer the request.
  */
 final class UpstreamCodec
     extends CombinedChannelDuplexHandler<UpstreamCodec.Decoder, UpstreamCodec.Encoder> {
@@ -33,7 +33,9 @@ final class UpstreamCodec
             new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLineLength)
                 .setMaxHeaderSize(maxHeaderSize)
-                .setMaxChunkSize(maxChunkSize)),
+                .setMaxChunkSize(maxChunkSize)
+                .setHeadersFactory(CompactHeaders.FIELDS)
+                .setTrailersFactory(CompactHeaders.TRAILERS)),
         new Encoder());
   }
 
