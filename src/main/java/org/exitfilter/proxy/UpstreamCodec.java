@@ -51,6 +51,9 @@ final class UpstreamCodec
   }
 
   final class Decoder extends HttpResponseDecoder {
+    /** The status code of the line being split, or -1. */
+    private int statusCode = -1;
+
     Decoder(HttpDecoderConfig config) {
       super(config);
     }
@@ -59,6 +62,35 @@ final class UpstreamCodec
     protected AsciiString splitHeaderName(byte[] bytes, int start, int length) {
       AsciiString known = KnownFieldNames.RESPONSE.find(bytes, start, length);
       return known != null ? known : super.splitHeaderName(bytes, start, length);
+    }
+
+    /**
+     * The version, status code and reason phrase of a status line are shared constants when they
+     * are spelled as Netty's own ({@code HTTP/1.1 200 OK}), instead of three fresh strings per
+     * response; anything else is copied as before. The status code is remembered between the calls,
+     * which Netty makes in order for one line.
+     */
+    @Override
+    protected String splitFirstWordInitialLine(byte[] bytes, int start, int length) {
+      statusCode = -1;
+      String version = StatusLineWords.version(bytes, start, length);
+      return version != null ? version : super.splitFirstWordInitialLine(bytes, start, length);
+    }
+
+    @Override
+    protected String splitSecondWordInitialLine(byte[] bytes, int start, int length) {
+      String code = StatusLineWords.code(bytes, start, length);
+      if (code == null) {
+        return super.splitSecondWordInitialLine(bytes, start, length);
+      }
+      statusCode = Integer.parseInt(code);
+      return code;
+    }
+
+    @Override
+    protected String splitThirdWordInitialLine(byte[] bytes, int start, int length) {
+      String reason = StatusLineWords.reason(statusCode, bytes, start, length);
+      return reason != null ? reason : super.splitThirdWordInitialLine(bytes, start, length);
     }
 
     @Override
