@@ -194,7 +194,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
             outcome,
             responseDeadline,
             pool,
-            new ResponseFraming.Request(clientHttp11, clientKeepAlive, head));
+            ResponseFraming.Request.of(clientHttp11, clientKeepAlive, head));
 
     forward(
         next,
