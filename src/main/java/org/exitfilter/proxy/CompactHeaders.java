@@ -40,7 +40,11 @@ import java.util.Set;
  * code that keeps entries must use {@link #entries()} or {@link #iterator()}, which copy.
  */
 final class CompactHeaders extends HttpHeaders {
+  /** Fields of a message head when nothing better is known. */
   private static final int FIRST_CAPACITY = 8;
+
+  /** Trailers are rare; a message that has some has a few. */
+  private static final int TRAILER_CAPACITY = 4;
 
   private final NameValidator<CharSequence> nameValidator;
   private final ValueValidator<CharSequence> valueValidator;
@@ -50,35 +54,75 @@ final class CompactHeaders extends HttpHeaders {
 
   private int size;
 
+  /** Fields the array is first made for. */
+  private final int firstCapacity;
+
   private CompactHeaders(
-      NameValidator<CharSequence> nameValidator, ValueValidator<CharSequence> valueValidator) {
+      NameValidator<CharSequence> nameValidator,
+      ValueValidator<CharSequence> valueValidator,
+      int firstCapacity) {
     this.nameValidator = nameValidator;
     this.valueValidator = valueValidator;
+    this.firstCapacity = firstCapacity;
   }
-
-  /** For the fields of a message head, validated as Netty's default headers validate them. */
-  static final HttpHeadersFactory FIELDS = factory(DefaultHttpHeadersFactory.headersFactory());
 
   /**
    * For trailers, validated as Netty's default trailers are (which also refuses the framing
    * fields).
    */
-  static final HttpHeadersFactory TRAILERS = factory(DefaultHttpHeadersFactory.trailersFactory());
+  static final HttpHeadersFactory TRAILERS =
+      new HttpHeadersFactory() {
+        private final NameValidator<CharSequence> names =
+            DefaultHttpHeadersFactory.trailersFactory().getNameValidator();
+        private final ValueValidator<CharSequence> values =
+            DefaultHttpHeadersFactory.trailersFactory().getValueValidator();
 
-  private static HttpHeadersFactory factory(DefaultHttpHeadersFactory validation) {
-    NameValidator<CharSequence> names = validation.getNameValidator();
-    ValueValidator<CharSequence> values = validation.getValueValidator();
-    return new HttpHeadersFactory() {
-      @Override
-      public HttpHeaders newHeaders() {
-        return new CompactHeaders(names, values);
-      }
+        @Override
+        public HttpHeaders newHeaders() {
+          return new CompactHeaders(names, values, TRAILER_CAPACITY);
+        }
 
-      @Override
-      public HttpHeaders newEmptyHeaders() {
-        return new CompactHeaders(names, values);
-      }
-    };
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+          return new CompactHeaders(names, values, TRAILER_CAPACITY);
+        }
+      };
+
+  /** For the message heads of one connection's decoder; see {@link PerConnection}. */
+  static PerConnection perConnection() {
+    return new PerConnection();
+  }
+
+  /**
+   * Makes the headers of one connection's message heads, validated as Netty's default headers are,
+   * each sized for as many fields as the connection's last head had: a client sends much the same
+   * head each time and an origin answers with much the same, so the array neither grows nor wastes
+   * slots. The decoder reports each head it decoded through {@link #decoded}; both run on the
+   * connection's event loop.
+   */
+  static final class PerConnection implements HttpHeadersFactory {
+    private final NameValidator<CharSequence> names =
+        DefaultHttpHeadersFactory.headersFactory().getNameValidator();
+    private final ValueValidator<CharSequence> values =
+        DefaultHttpHeadersFactory.headersFactory().getValueValidator();
+    private int lastFieldCount = FIRST_CAPACITY;
+
+    private PerConnection() {}
+
+    /** The decoder has decoded a head with these fields. */
+    void decoded(HttpHeaders headers) {
+      lastFieldCount = Math.max(1, headers.size());
+    }
+
+    @Override
+    public HttpHeaders newHeaders() {
+      return new CompactHeaders(names, values, lastFieldCount);
+    }
+
+    @Override
+    public HttpHeaders newEmptyHeaders() {
+      return new CompactHeaders(names, values, FIRST_CAPACITY);
+    }
   }
 
   // ------------------------------------------------------------------ lookups
@@ -517,7 +561,7 @@ final class CompactHeaders extends HttpHeaders {
 
   private void appendChecked(CharSequence name, CharSequence value) {
     if (fields == null) {
-      fields = new CharSequence[2 * FIRST_CAPACITY];
+      fields = new CharSequence[2 * firstCapacity];
     } else if (2 * size == fields.length) {
       fields = Arrays.copyOf(fields, 2 * fields.length);
     }

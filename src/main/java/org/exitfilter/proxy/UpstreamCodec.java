@@ -1,5 +1,6 @@
 package org.exitfilter.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -19,8 +20,9 @@ import java.util.Queue;
  * The codec of an upstream HTTP connection: Netty's {@code HttpClientCodec} as this proxy uses it
  * (no CONNECT, no upgrade, no count of missing responses), with the field names of responses taken
  * from {@link KnownFieldNames#RESPONSE} instead of copied, which {@code HttpClientCodec} does not
- * allow, and held in {@link CompactHeaders}. As there, a response to a HEAD request has no body
- * whatever its framing fields say, and an informational response does not answer the request.
+ * allow, and held in {@link CompactHeaders} sized from the connection's last response. As there, a
+ * response to a HEAD request has no body whatever its framing fields say, and an informational
+ * response does not answer the request.
  */
 final class UpstreamCodec
     extends CombinedChannelDuplexHandler<UpstreamCodec.Decoder, UpstreamCodec.Encoder> {
@@ -28,14 +30,16 @@ final class UpstreamCodec
   private final Queue<HttpMethod> methods = new ArrayDeque<>(2);
 
   UpstreamCodec(int maxInitialLineLength, int maxHeaderSize, int maxChunkSize) {
+    CompactHeaders.PerConnection fields = CompactHeaders.perConnection();
     init(
         new Decoder(
             new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLineLength)
                 .setMaxHeaderSize(maxHeaderSize)
                 .setMaxChunkSize(maxChunkSize)
-                .setHeadersFactory(CompactHeaders.FIELDS)
-                .setTrailersFactory(CompactHeaders.TRAILERS)),
+                .setHeadersFactory(fields)
+                .setTrailersFactory(CompactHeaders.TRAILERS),
+            fields),
         new Encoder());
   }
 
@@ -54,8 +58,23 @@ final class UpstreamCodec
     /** The status code of the line being split, or -1. */
     private int statusCode = -1;
 
-    Decoder(HttpDecoderConfig config) {
+    private final CompactHeaders.PerConnection fields;
+
+    Decoder(HttpDecoderConfig config, CompactHeaders.PerConnection fields) {
       super(config);
+      this.fields = fields;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
+        throws Exception {
+      int before = out.size();
+      super.decode(ctx, in, out);
+      for (int i = before; i < out.size(); i++) {
+        if (out.get(i) instanceof HttpResponse response) {
+          fields.decoded(response.headers());
+        }
+      }
     }
 
     @Override

@@ -22,6 +22,7 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,35 @@ class CompactHeadersTest {
   }
 
   @Test
+  void aHeadWithMoreFieldsThanTheConnectionsLastOneKeepsThemAll() {
+    String small = "GET http://example.org/ HTTP/1.1\r\nHost: example.org\r\n\r\n";
+    StringBuilder big = new StringBuilder("GET http://example.org/ HTTP/1.1\r\n");
+    for (int i = 0; i < 20; i++) {
+      big.append("X-Field-").append(i).append(": ").append(i).append("\r\n");
+    }
+    big.append("\r\n");
+    EmbeddedChannel strict = new EmbeddedChannel(new StrictRequestDecoder(8192, 65536));
+    try {
+      strict.writeInbound(Unpooled.copiedBuffer(small + big + small, ISO_8859_1));
+      List<List<Map.Entry<String, String>>> decoded = new ArrayList<>();
+      Object message;
+      while ((message = strict.readInbound()) != null) {
+        if (message instanceof HttpRequest request) {
+          decoded.add(request.headers().entries());
+        }
+        ReferenceCountUtil.release(message);
+      }
+      assertThat(decoded)
+          .containsExactly(
+              decodeOne(new HttpRequestDecoder(), small).headers().entries(),
+              decodeOne(new HttpRequestDecoder(), big.toString()).headers().entries(),
+              decodeOne(new HttpRequestDecoder(), small).headers().entries());
+    } finally {
+      strict.finishAndReleaseAll();
+    }
+  }
+
+  @Test
   void everyChangeLeavesTheSameFieldsInTheSameOrderAsNettysOwnHeaders() {
     List<Consumer<HttpHeaders>> changes =
         List.of(
@@ -96,7 +126,7 @@ class CompactHeadersTest {
             h -> h.add("Connection", List.of("keep-alive, Upgrade", "TE")),
             h -> h.remove("X-A"),
             h -> h.add("X-Last", "z"));
-    HttpHeaders compact = CompactHeaders.FIELDS.newHeaders();
+    HttpHeaders compact = CompactHeaders.perConnection().newHeaders();
     HttpHeaders netty = new DefaultHttpHeaders();
     for (Consumer<HttpHeaders> change : changes) {
       change.accept(compact);
@@ -122,7 +152,7 @@ class CompactHeadersTest {
         List.of("close", "a , B", "a,", ",", "", "keep-alive, Upgrade ,x", ", ,", "b ,a");
     List<String> wanted = List.of("a", "b", "B", "", "upgrade", "x", "close", "keep-alive");
     for (String list : lists) {
-      HttpHeaders compact = CompactHeaders.FIELDS.newHeaders().add("Connection", list);
+      HttpHeaders compact = CompactHeaders.perConnection().newHeaders().add("Connection", list);
       HttpHeaders netty = new DefaultHttpHeaders().add("Connection", list);
       for (String value : wanted) {
         for (boolean ignoreCase : new boolean[] {true, false}) {
@@ -136,7 +166,7 @@ class CompactHeadersTest {
 
   @Test
   void namesAndValuesNettyRefusesAreRefused() {
-    HttpHeaders compact = CompactHeaders.FIELDS.newHeaders();
+    HttpHeaders compact = CompactHeaders.perConnection().newHeaders();
     assertThatThrownBy(() -> compact.add("bad name", "x"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> compact.set("X-Ok", "a\r\nInjected: 1"))
