@@ -31,8 +31,9 @@ import java.util.Set;
  * without regard to case, {@code get} gives the first value, {@code set} removes every field of the
  * name and appends the new one at the end, values are converted as there (a {@link Date} or {@link
  * Calendar} as an HTTP date, anything else by {@code toString()} unless it is a {@code
- * CharSequence}), and names and values pass the validators of the {@link DefaultHttpHeadersFactory}
- * it was made from, so a decoder using it rejects what it rejected before.
+ * CharSequence}), and names and values pass Netty's default validators (for trailers, its trailer
+ * validators, which also refuse the framing fields), so a decoder using it rejects what it rejected
+ * before.
  *
  * <p>One difference, for the sake of the per-request cost: {@link #iteratorCharSequence()} hands
  * out the iterator itself as the entry, so an entry is only valid until the next call to {@code
