@@ -151,7 +151,8 @@ public final class DestinationPolicy {
   }
 
   private List<InetAddress> dialable(List<InetAddress> addresses) {
-    if (allowPrivateDestinations) {
+    if (allowPrivateDestinations || noneNonPublic(addresses)) {
+      // Nearly always: no copy of the list on every request.
       return addresses;
     }
     List<InetAddress> dialable = new ArrayList<>(addresses.size());
@@ -161,6 +162,15 @@ public final class DestinationPolicy {
       }
     }
     return dialable;
+  }
+
+  private static boolean noneNonPublic(List<InetAddress> addresses) {
+    for (int i = 0; i < addresses.size(); i++) {
+      if (AddressClass.isNonPublic(addresses.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -19,6 +19,8 @@ final class HopByHop {
       List.of(
           HttpHeaderNames.CONNECTION,
           HttpHeaderNames.KEEP_ALIVE,
+          // Would go as a Proxy-* field too; named here, browsers' one costs no list of names.
+          HttpHeaderNames.PROXY_CONNECTION,
           HttpHeaderNames.TE,
           HttpHeaderNames.TRAILER,
           HttpHeaderNames.UPGRADE,

@@ -61,6 +61,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private HttpExchange exchange;
 
   private final OriginHead originHead = new OriginHead();
+  private final RequestTarget.LastAuthority lastAuthority = new RequestTarget.LastAuthority();
 
   /**
    * @param headDeadline this connection's head timer, told when a head is awaited and arrived
@@ -166,7 +167,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     RequestTarget target;
     try {
-      target = RequestTarget.parse(request.uri());
+      target = RequestTarget.parse(request.uri(), lastAuthority);
     } catch (ProxyException e) {
       ReferenceCountUtil.release(request);
       fail(e);
@@ -193,7 +194,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
             outcome,
             responseDeadline,
             pool,
-            new ResponseFraming.Request(clientHttp11, clientKeepAlive, head));
+            ResponseFraming.Request.of(clientHttp11, clientKeepAlive, head));
 
     forward(
         next,

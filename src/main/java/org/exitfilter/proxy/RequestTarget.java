@@ -32,6 +32,15 @@ record RequestTarget(HostAndPort destination, String originForm) {
    * @throws ProxyException 400 for anything else, including {@code https://} (use CONNECT)
    */
   static RequestTarget parse(String uri) throws ProxyException {
+    return parse(uri, null);
+  }
+
+  /**
+   * As {@link #parse(String)}; when {@code last} holds the destination of a target whose authority
+   * had exactly the same characters, that destination is taken instead of being parsed again, and
+   * otherwise {@code last} learns the new one.
+   */
+  static RequestTarget parse(String uri, LastAuthority last) throws ProxyException {
     if (!uri.regionMatches(true, 0, "http://", 0, 7)) {
       throw new ProxyException(
           ProxyError.BAD_REQUEST,
@@ -41,11 +50,17 @@ record RequestTarget(HostAndPort destination, String originForm) {
     }
     int authorityStart = 7;
     int authorityEnd = UrlAuthority.end(uri, authorityStart);
-    HostAndPort destination =
-        destination(
-            UrlAuthority.hostAndPortText(uri, authorityStart, authorityEnd),
-            HTTP_PORT,
-            "invalid host: ");
+    HostAndPort destination = last != null ? last.find(uri, authorityStart, authorityEnd) : null;
+    if (destination == null) {
+      destination =
+          destination(
+              UrlAuthority.hostAndPortText(uri, authorityStart, authorityEnd),
+              HTTP_PORT,
+              "invalid host: ");
+      if (last != null) {
+        last.remember(uri, authorityStart, authorityEnd, destination);
+      }
+    }
     String rest = uri.substring(authorityEnd);
     int fragment = rest.indexOf('#');
     if (fragment >= 0) {
@@ -129,6 +144,37 @@ record RequestTarget(HostAndPort destination, String originForm) {
       }
     }
     return true;
+  }
+
+  /**
+   * The authority of the last absolute target that one client connection sent, and the destination
+   * parsed from it: a browser sends request after request to the same host over a kept-alive
+   * connection, and parsing the same characters again gives the same destination, at the cost of
+   * the host and port substrings, the host's normalization and a new {@link HostAndPort} per
+   * request. Only a character-for-character match counts (userinfo and case included); a target
+   * that fails to parse is never remembered. Owned by the connection's handler, on its event loop.
+   */
+  static final class LastAuthority {
+    private String uri;
+    private int start;
+    private int end;
+    private HostAndPort destination;
+
+    HostAndPort find(String uri, int start, int end) {
+      if (destination != null
+          && end - start == this.end - this.start
+          && uri.regionMatches(start, this.uri, this.start, end - start)) {
+        return destination;
+      }
+      return null;
+    }
+
+    void remember(String uri, int start, int end, HostAndPort destination) {
+      this.uri = uri;
+      this.start = start;
+      this.end = end;
+      this.destination = destination;
+    }
   }
 
   /** The {@code Host} field value for the origin: the checked host, with its port if not 80. */

@@ -31,7 +31,20 @@ final class ResponseFraming {
    * @param clientKeepAlive the client asked to keep its connection
    * @param answeringHead the request was a {@code HEAD}: the response has no body
    */
-  record Request(boolean clientHttp11, boolean clientKeepAlive, boolean answeringHead) {}
+  record Request(boolean clientHttp11, boolean clientKeepAlive, boolean answeringHead) {
+    private static final Request[] ALL = new Request[8];
+
+    static {
+      for (int i = 0; i < ALL.length; i++) {
+        ALL[i] = new Request((i & 4) != 0, (i & 2) != 0, (i & 1) != 0);
+      }
+    }
+
+    /** The shared instance for these values: every forwarded request needs one. */
+    static Request of(boolean clientHttp11, boolean clientKeepAlive, boolean answeringHead) {
+      return ALL[(clientHttp11 ? 4 : 0) | (clientKeepAlive ? 2 : 0) | (answeringHead ? 1 : 0)];
+    }
+  }
 
   /**
    * The response as the origin framed it.
@@ -58,6 +71,65 @@ final class ResponseFraming {
       CharSequence connectionField,
       boolean keepUpstream,
       boolean clientBodyEndsWithClose) {
+    /** The {@code Connection} values {@link #decide} chooses from. */
+    private static final CharSequence[] CONNECTION_FIELDS = {
+      null, HttpHeaderValues.CLOSE, HttpHeaderValues.KEEP_ALIVE
+    };
+
+    /** Every decision {@link #decide} can make, one instance each: one is made per response. */
+    private static final Decision[] ALL =
+        new Decision[Body.values().length * 2 * CONNECTION_FIELDS.length * 2 * 2];
+
+    static {
+      for (Body body : Body.values()) {
+        for (int keepClient = 0; keepClient < 2; keepClient++) {
+          for (CharSequence connectionField : CONNECTION_FIELDS) {
+            for (int keepUpstream = 0; keepUpstream < 2; keepUpstream++) {
+              for (int endsWithClose = 0; endsWithClose < 2; endsWithClose++) {
+                Decision decision =
+                    new Decision(
+                        body,
+                        keepClient == 1,
+                        connectionField,
+                        keepUpstream == 1,
+                        endsWithClose == 1);
+                ALL[decision.index()] = decision;
+              }
+            }
+          }
+        }
+      }
+    }
+
+    static Decision of(
+        Body body,
+        boolean keepClient,
+        CharSequence connectionField,
+        boolean keepUpstream,
+        boolean clientBodyEndsWithClose) {
+      return ALL[index(body, keepClient, connectionField, keepUpstream, clientBodyEndsWithClose)];
+    }
+
+    private int index() {
+      return index(body, keepClient, connectionField, keepUpstream, clientBodyEndsWithClose);
+    }
+
+    private static int index(
+        Body body,
+        boolean keepClient,
+        CharSequence connectionField,
+        boolean keepUpstream,
+        boolean clientBodyEndsWithClose) {
+      int field = 0;
+      while (CONNECTION_FIELDS[field] != connectionField) {
+        field++;
+      }
+      int index = body.ordinal();
+      index = index * 2 + (keepClient ? 1 : 0);
+      index = index * CONNECTION_FIELDS.length + field;
+      index = index * 2 + (keepUpstream ? 1 : 0);
+      return index * 2 + (clientBodyEndsWithClose ? 1 : 0);
+    }
 
     /** Sets the response's framing fields as decided; hop-by-hop fields are already gone. */
     void applyTo(HttpHeaders headers) {
@@ -104,6 +176,6 @@ final class ResponseFraming {
         !keepClient
             ? HttpHeaderValues.CLOSE
             : request.clientHttp11() ? null : HttpHeaderValues.KEEP_ALIVE;
-    return new Decision(body, keepClient, connectionField, keepUpstream, clientBodyEndsWithClose);
+    return Decision.of(body, keepClient, connectionField, keepUpstream, clientBodyEndsWithClose);
   }
 }

@@ -16,15 +16,23 @@ import java.util.List;
  * <ul>
  *   <li>A message with both {@code Content-Length} and {@code Transfer-Encoding} is a decoder
  *       failure (Netty would drop the length and go on); the client gets 400.
+ *   <li>Fields are held in {@link CompactHeaders}, validated as before, each request's sized from
+ *       the connection's last one.
  *   <li>Field names that browsers send with every request are shared constants, not copies.
  *   <li>After a {@code CONNECT} head it decodes nothing more: the bytes that follow belong to the
  *       tunnel and are handed on unparsed when this handler is removed.
  * </ul>
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
+  private final CompactHeaders.PerConnection fields;
   private boolean tunnelRequested;
 
   StrictRequestDecoder(int maxRequestLineLength, int maxHeaderSize) {
+    this(maxRequestLineLength, maxHeaderSize, CompactHeaders.perConnection());
+  }
+
+  private StrictRequestDecoder(
+      int maxRequestLineLength, int maxHeaderSize, CompactHeaders.PerConnection fields) {
     super(
         new HttpDecoderConfig()
             .setMaxInitialLineLength(maxRequestLineLength)
@@ -33,7 +41,10 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             .setMaxChunkSize(64 * 1024)
             .setAllowDuplicateContentLengths(false)
             .setStrictLineParsing(true)
-            .setValidateHeaders(true));
+            .setValidateHeaders(true)
+            .setHeadersFactory(fields)
+            .setTrailersFactory(CompactHeaders.TRAILERS));
+    this.fields = fields;
   }
 
   @Override
@@ -44,10 +55,11 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     int before = out.size();
     super.decode(ctx, in, out);
     for (int i = before; i < out.size(); i++) {
-      if (out.get(i) instanceof HttpRequest request
-          && request.method().equals(HttpMethod.CONNECT)
-          && request.decoderResult().isSuccess()) {
-        tunnelRequested = true;
+      if (out.get(i) instanceof HttpRequest request) {
+        fields.decoded(request.headers());
+        if (request.method().equals(HttpMethod.CONNECT) && request.decoderResult().isSuccess()) {
+          tunnelRequested = true;
+        }
       }
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.exitfilter.proxy.ResponseFraming.Body;
 import org.exitfilter.proxy.ResponseFraming.Decision;
@@ -136,5 +137,31 @@ class ResponseFramingTest {
     ResponseFraming.decide(CHUNKED, HTTP10_KEEP, true).applyTo(unchunk);
     assertThat(unchunk.contains(HttpHeaderNames.TRANSFER_ENCODING)).isFalse();
     assertThat(unchunk.get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
+  }
+
+  @Test
+  void everySharedDecisionAndRequestCarriesExactlyTheValuesAskedFor() {
+    boolean[] both = {false, true};
+    CharSequence[] fields = {null, HttpHeaderValues.CLOSE, HttpHeaderValues.KEEP_ALIVE};
+    for (ResponseFraming.Body body : ResponseFraming.Body.values()) {
+      for (boolean keepClient : both) {
+        for (CharSequence field : fields) {
+          for (boolean keepUpstream : both) {
+            for (boolean endsWithClose : both) {
+              assertThat(Decision.of(body, keepClient, field, keepUpstream, endsWithClose))
+                  .isEqualTo(new Decision(body, keepClient, field, keepUpstream, endsWithClose));
+            }
+          }
+        }
+      }
+    }
+    for (boolean http11 : both) {
+      for (boolean keepAlive : both) {
+        for (boolean head : both) {
+          assertThat(Request.of(http11, keepAlive, head))
+              .isEqualTo(new Request(http11, keepAlive, head));
+        }
+      }
+    }
   }
 }

@@ -129,6 +129,39 @@ class UpstreamCodecTest {
     assertThat(body.refCnt()).as("the body was released once written").isZero();
   }
 
+  @Test
+  void everyStatusLineKeepsTheOriginsVersionCodeAndReasonWhetherSharedOrNot() {
+    String[] lines = {
+      "HTTP/1.1 200 OK",
+      "HTTP/1.1 200 Fine",
+      "HTTP/1.0 404 Not Found",
+      "HTTP/1.1 404 not found",
+      "HTTP/1.1 299 Custom Reason",
+      "HTTP/1.1 204 No Content",
+      "HTTP/1.1 200 OK ",
+      "HTTP/1.1 600 Odd",
+      "HTTP/1.1 301"
+    };
+    for (String line : lines) {
+      EmbeddedChannel channel = new EmbeddedChannel(new UpstreamCodec(4096, 8192, 65536));
+      try {
+        send(channel, HttpMethod.GET);
+        channel.writeInbound(
+            Unpooled.copiedBuffer(line + "\r\nContent-Length: 0\r\n\r\n", ISO_8859_1));
+        HttpResponse response = channel.readInbound();
+        assertThat(response.decoderResult().isSuccess()).as(line).isTrue();
+        String[] words = line.trim().split(" ", 3);
+        assertThat(response.protocolVersion().text()).as(line).isEqualTo(words[0]);
+        assertThat(response.status().code()).as(line).isEqualTo(Integer.parseInt(words[1]));
+        assertThat(response.status().reasonPhrase())
+            .as(line)
+            .isEqualTo(words.length > 2 ? words[2] : "");
+      } finally {
+        channel.finishAndReleaseAll();
+      }
+    }
+  }
+
   private static void send(EmbeddedChannel channel, HttpMethod method) {
     channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, "/"));
     ReferenceCountUtil.release(channel.readOutbound());
