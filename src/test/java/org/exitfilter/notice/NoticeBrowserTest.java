@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import org.exitfilter.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -245,6 +246,12 @@ class NoticeBrowserTest {
     WebElement search = browser.findElement(By.id("q"));
     search.sendKeys("forum");
     search.submit();
+    // submit() returns once the form is sent, not once the result page has replaced this one.
+    Await.until(
+        "the search's result page is shown",
+        () ->
+            browser.getCurrentUrl().contains("q=forum")
+                && "complete".equals(browser.executeScript("return document.readyState")));
     assertThat(browser.findElements(By.cssSelector("tbody tr")))
         .singleElement()
         .extracting(WebElement::getText)
