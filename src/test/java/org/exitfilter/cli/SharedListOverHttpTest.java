@@ -1,0 +1,126 @@
+package org.exitfilter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.exitfilter.testing.GitServer;
+import org.exitfilter.testing.LoopbackDns;
+import org.exitfilter.testing.SmartHttpGit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code exitfilter shared update} of a list served over git's smart HTTP on loopback, named by a
+ * name only the loopback DNS server knows ({@code resolver:}). The system resolver cannot resolve
+ * it, so a fetch that reaches the server was resolved by the proxy's own code and connected to the
+ * very address the proxy checked: no second resolution by JGit that a rebinding answer could turn
+ * to a private address. Refused, it reaches nothing.
+ */
+class SharedListOverHttpTest {
+  private static final String NAME = "bans.cascade.example";
+  private static final String ONE_BAN = "bans:\n  - domain: banned.test\n";
+
+  @TempDir Path dir;
+  private LoopbackDns dns;
+  private GitServer git;
+  private SmartHttpGit http;
+  private GitServer.Key ops;
+
+  @BeforeEach
+  void start() throws Exception {
+    dns = LoopbackDns.start();
+    dns.put(NAME, "127.0.0.1");
+    git = GitServer.start(dir.resolve("git"));
+    http = SmartHttpGit.serve(git.repository());
+    ops = git.newKey("ops@example.net");
+    Cli.write(dir, "cascade.allowed_signers", ops.allowedSignersLine());
+    Cli.write(dir, "blocklist.yaml", "bans: []");
+  }
+
+  @AfterEach
+  void stop() {
+    http.close();
+    git.close();
+    dns.close();
+  }
+
+  private Cli.Result update(String url, boolean allowPrivate) throws Exception {
+    Path config =
+        Cli.write(
+            dir,
+            "exitfilter.yaml",
+            "listen: 127.0.0.1:0",
+            "admin: off",
+            "resolver: 127.0.0.1:" + dns.port(),
+            "allow-private-destinations: " + allowPrivate,
+            "shared-lists:",
+            "  - name: cascade",
+            "    git: " + url,
+            "    path: blocklist.yaml",
+            "    allowed-signers: cascade.allowed_signers",
+            "state-dir: state");
+    return Cli.run("shared", "update", "--config=" + config);
+  }
+
+  @Test
+  void aListOnANameOnlyTheProxysResolverKnowsIsFetchedThroughTheProxy() throws Exception {
+    RevCommit commit = git.commit(ops, "blocklist.yaml", ONE_BAN);
+
+    Cli.Result accepted = update(http.url(NAME), true);
+
+    assertThat(accepted.exitCode()).as(accepted.err()).isZero();
+    assertThat(accepted.out())
+        .contains(
+            "cascade: accepted: cascade@"
+                + commit.name().substring(0, 7)
+                + ": accepted, signed by ops@example.net");
+    assertThat(http.requests()).as("info/refs and upload-pack").isGreaterThanOrEqualTo(2);
+    assertThat(dns.queries(NAME)).as("resolved by the proxy's resolver").isPositive();
+  }
+
+  @Test
+  void aNameThatResolvesToLoopbackIsRefusedAndNothingReachesTheServer() throws Exception {
+    git.commit(ops, "blocklist.yaml", ONE_BAN);
+
+    Cli.Result refused = update(http.url(NAME), false);
+
+    assertThat(refused.exitCode()).isEqualTo(4);
+    assertThat(refused.err())
+        .contains(
+            "destination refused: "
+                + NAME
+                + ": refused: the name resolves to a private or local address"
+                + " (allow-private-destinations is false)");
+    assertThat(http.requests()).as("requests that reached the git server").isZero();
+  }
+
+  @Test
+  void anAddressLiteralOnLoopbackIsRefusedToo() throws Exception {
+    git.commit(ops, "blocklist.yaml", ONE_BAN);
+
+    Cli.Result refused = update(http.url("127.0.0.1"), false);
+
+    assertThat(refused.exitCode()).isEqualTo(4);
+    assertThat(refused.err())
+        .contains(
+            "destination refused: 127.0.0.1: refused: a private or local address"
+                + " (allow-private-destinations is false)");
+    assertThat(http.requests()).isZero();
+  }
+
+  @Test
+  void aNameNobodyKnowsCouldNotBeReached() throws Exception {
+    git.commit(ops, "blocklist.yaml", ONE_BAN);
+
+    Cli.Result unreachable = update(http.url("unknown.cascade.example"), true);
+
+    assertThat(unreachable.exitCode()).isEqualTo(4);
+    assertThat(unreachable.err())
+        .contains("cascade: unreachable: cannot fetch " + http.url("unknown.cascade.example"))
+        .doesNotContain("destination refused");
+    assertThat(http.requests()).isZero();
+  }
+}
