@@ -3,6 +3,8 @@ package org.exitfilter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.exitfilter.testing.GitServer;
 import org.exitfilter.testing.LoopbackDns;
@@ -122,5 +124,36 @@ class SharedListOverHttpTest {
         .contains("cascade: unreachable: cannot fetch " + http.url("unknown.cascade.example"))
         .doesNotContain("destination refused");
     assertThat(http.requests()).isZero();
+  }
+
+  @Test
+  void overHttpsTheListIsFetchedAsACONNECTToItsOwnPortAndRefusedTheSameWay() throws Exception {
+    RevCommit commit = git.commit(ops, "blocklist.yaml", ONE_BAN);
+    // JGit's https connections are the JDK's: they trust what the JDK's default factory trusts.
+    SSLSocketFactory before = HttpsURLConnection.getDefaultSSLSocketFactory();
+    try (SmartHttpGit https = SmartHttpGit.serveTls(git.repository(), NAME)) {
+      HttpsURLConnection.setDefaultSSLSocketFactory(https.clientContext().getSocketFactory());
+
+      Cli.Result refused = update(https.url(NAME), false);
+      int requestsWhenRefused = https.requests();
+      Cli.Result accepted = update(https.url(NAME), true);
+
+      assertThat(refused.exitCode()).isEqualTo(4);
+      assertThat(refused.err())
+          .contains(
+              "destination refused: "
+                  + NAME
+                  + ": refused: the name resolves to a private or local address"
+                  + " (allow-private-destinations is false)");
+      assertThat(requestsWhenRefused).as("requests that reached the git server").isZero();
+      assertThat(accepted.exitCode())
+          .as("a CONNECT to port %d, not in connect-ports [443]: %s", https.port(), accepted.err())
+          .isZero();
+      assertThat(accepted.out())
+          .contains("cascade: accepted: cascade@" + commit.name().substring(0, 7));
+      assertThat(https.requests()).isGreaterThanOrEqualTo(2);
+    } finally {
+      HttpsURLConnection.setDefaultSSLSocketFactory(before);
+    }
   }
 }
