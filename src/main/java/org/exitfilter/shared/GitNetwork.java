@@ -1,5 +1,6 @@
 package org.exitfilter.shared;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,6 +23,7 @@ import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
 import org.eclipse.jgit.transport.sshd.ProxyData;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.eclipse.jgit.util.FS;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.Rule;
 import org.exitfilter.config.SharedListConfig;
@@ -202,8 +204,12 @@ final class GitNetwork implements AutoCloseable {
   private SshdSessionFactory ssh() throws IOException {
     if (ssh == null) {
       Proxy through = new Proxy(Proxy.Type.HTTP, proxyAddress());
+      // As JGit's default ssh: the user's ~/.ssh (keys, known_hosts, config), read per session.
+      File home = FS.DETECTED.userHome();
       ssh =
           new SshdSessionFactoryBuilder()
+              .setHomeDirectory(home)
+              .setSshDirectory(new File(home, ".ssh"))
               .setProxyDataFactory(remote -> new ProxyData(through))
               .build(null);
     }

@@ -2,26 +2,30 @@ package org.exitfilter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.util.FS;
 import org.exitfilter.testing.GitServer;
 import org.exitfilter.testing.LoopbackDns;
 import org.exitfilter.testing.SmartHttpGit;
+import org.exitfilter.testing.SshGit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code exitfilter shared update} of a list served over git's smart HTTP on loopback, named by a
- * name only the loopback DNS server knows ({@code resolver:}). The system resolver cannot resolve
- * it, so a fetch that reaches the server was resolved by the proxy's own code and connected to the
- * very address the proxy checked: no second resolution by JGit that a rebinding answer could turn
- * to a private address. Refused, it reaches nothing.
+ * {@code exitfilter shared update} of a list served on loopback over git's smart HTTP, over https
+ * and over ssh, named by a name only the loopback DNS server knows ({@code resolver:}). The system
+ * resolver cannot resolve it, so a fetch that reaches the server was resolved by the proxy's own
+ * code and connected to the very address the proxy checked: no second resolution by JGit that a
+ * rebinding answer could turn to a private address. Refused, it reaches nothing.
  */
-class SharedListOverHttpTest {
+class SharedListThroughProxyTest {
   private static final String NAME = "bans.cascade.example";
   private static final String ONE_BAN = "bans:\n  - domain: banned.test\n";
 
@@ -154,6 +158,48 @@ class SharedListOverHttpTest {
       assertThat(https.requests()).isGreaterThanOrEqualTo(2);
     } finally {
       HttpsURLConnection.setDefaultSSLSocketFactory(before);
+    }
+  }
+
+  @Test
+  void overSshTheListIsFetchedThroughTheProxysConnectAndRefusedTheSameWay() throws Exception {
+    RevCommit commit = git.commit(ops, "blocklist.yaml", ONE_BAN);
+    // JGit's ssh reads ~/.ssh: a home of the test's own, with a key and no host key prompts.
+    Path home = dir.resolve("home");
+    Files.createDirectories(home.resolve(".ssh"));
+    GitServer.Key login = git.newKey("git@example.net");
+    Cli.write(
+        home.resolve(".ssh"),
+        "config",
+        "Host *",
+        "  StrictHostKeyChecking no",
+        "  UserKnownHostsFile " + home.resolve(".ssh/known_hosts"),
+        "  IdentityFile " + login.file(),
+        "  IdentitiesOnly yes");
+    File before = FS.DETECTED.userHome();
+    try (SshGit ssh = SshGit.serve(git.repository())) {
+      FS.DETECTED.setUserHome(home.toFile());
+
+      Cli.Result refused = update(ssh.url(NAME), false);
+      int sessionsWhenRefused = ssh.sessions();
+      Cli.Result accepted = update(ssh.url(NAME), true);
+
+      assertThat(refused.exitCode()).isEqualTo(4);
+      assertThat(refused.err())
+          .contains(
+              "destination refused: "
+                  + NAME
+                  + ": refused: the name resolves to a private or local address"
+                  + " (allow-private-destinations is false)");
+      assertThat(sessionsWhenRefused).as("sessions that reached the git server").isZero();
+      assertThat(accepted.exitCode())
+          .as("a CONNECT to port %d, not in connect-ports [443]: %s", ssh.port(), accepted.err())
+          .isZero();
+      assertThat(accepted.out())
+          .contains("cascade: accepted: cascade@" + commit.name().substring(0, 7));
+      assertThat(ssh.sessions()).isPositive();
+    } finally {
+      FS.DETECTED.setUserHome(before);
     }
   }
 }
