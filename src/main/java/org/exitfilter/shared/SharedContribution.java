@@ -61,10 +61,10 @@ public final class SharedContribution implements AutoCloseable {
       throw new IOException("--sign-key " + signingKey + ": no such file");
     }
     GitNetwork network = new GitNetwork(config, List.of(list));
+    Git work = null;
     try {
       URIish url = new URIish(list.git());
       Path folder = config.stateDir().resolve(name).resolve("work").toAbsolutePath().normalize();
-      Git work;
       if (Files.isDirectory(folder.resolve(".git"))) {
         work = Git.open(folder.toFile());
         network.call(work.fetch().setRemote("origin"), url);
@@ -81,16 +81,23 @@ public final class SharedContribution implements AutoCloseable {
       }
       return new SharedContribution(list, signingKey, work, network, url);
     } catch (GitNetwork.DestinationRefused e) {
-      network.close();
+      closeAll(work, network);
       throw new IOException(name + ": " + e.getMessage(), e);
     } catch (GitAPIException | java.net.URISyntaxException e) {
-      network.close();
+      closeAll(work, network);
       throw new IOException(
           name + ": " + list.git() + " could not be reached: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      network.close();
+      closeAll(work, network);
       throw e;
     }
+  }
+
+  private static void closeAll(Git work, GitNetwork network) {
+    if (work != null) {
+      work.close();
+    }
+    network.close();
   }
 
   /** The list's blocklist file in the working clone, to edit. */
