@@ -3,6 +3,7 @@ package org.exitfilter.shared;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand.ResetType;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -15,7 +16,6 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.URIish;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.SharedListConfig;
-import org.exitfilter.proxy.OutboundCheck;
 
 /**
  * An operator's change to a shared list ({@code requests approve|lift --shared NAME}): a working
@@ -30,14 +30,16 @@ public final class SharedContribution implements AutoCloseable {
   private final SharedListConfig list;
   private final Path signingKey;
   private final Git work;
-  private final OutboundCheck outbound;
+  private final GitNetwork network;
+  private final URIish url;
 
   private SharedContribution(
-      SharedListConfig list, Path signingKey, Git work, OutboundCheck outbound) {
+      SharedListConfig list, Path signingKey, Git work, GitNetwork network, URIish url) {
     this.list = list;
     this.signingKey = signingKey;
     this.work = work;
-    this.outbound = outbound;
+    this.network = network;
+    this.url = url;
   }
 
   /**
@@ -58,36 +60,44 @@ public final class SharedContribution implements AutoCloseable {
     if (!Files.isRegularFile(signingKey)) {
       throw new IOException("--sign-key " + signingKey + ": no such file");
     }
-    OutboundCheck outbound = new OutboundCheck(config, OutboundCheck.NO_BANS);
+    GitNetwork network = new GitNetwork(config, List.of(list));
+    Git work = null;
     try {
-      String refused = GitDestination.refusal(new URIish(list.git()), outbound);
-      if (refused != null) {
-        throw new IOException(name + ": " + refused);
-      }
+      URIish url = new URIish(list.git());
       Path folder = config.stateDir().resolve(name).resolve("work").toAbsolutePath().normalize();
-      Git work;
       if (Files.isDirectory(folder.resolve(".git"))) {
         work = Git.open(folder.toFile());
-        work.fetch().setRemote("origin").call();
+        network.call(work.fetch().setRemote("origin"), url);
         work.reset().setMode(ResetType.HARD).setRef("origin/" + list.branch()).call();
         work.clean().setCleanDirectories(true).setForce(true).call();
       } else {
         work =
-            Git.cloneRepository()
-                .setURI(list.git())
-                .setBranch(list.branch())
-                .setDirectory(folder.toFile())
-                .call();
+            network.call(
+                Git.cloneRepository()
+                    .setURI(list.git())
+                    .setBranch(list.branch())
+                    .setDirectory(folder.toFile()),
+                url);
       }
-      return new SharedContribution(list, signingKey, work, outbound);
+      return new SharedContribution(list, signingKey, work, network, url);
+    } catch (GitNetwork.DestinationRefused e) {
+      closeAll(work, network);
+      throw new IOException(name + ": " + e.getMessage(), e);
     } catch (GitAPIException | java.net.URISyntaxException e) {
-      outbound.close();
+      closeAll(work, network);
       throw new IOException(
           name + ": " + list.git() + " could not be reached: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      outbound.close();
+      closeAll(work, network);
       throw e;
     }
+  }
+
+  private static void closeAll(Git work, GitNetwork network) {
+    if (work != null) {
+      work.close();
+    }
+    network.close();
   }
 
   /** The list's blocklist file in the working clone, to edit. */
@@ -120,8 +130,15 @@ public final class SharedContribution implements AutoCloseable {
               .setGpgConfig(new GpgConfig(signing))
               .call();
       String ref = "refs/heads/" + list.branch();
-      for (PushResult result :
-          work.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:" + ref)).call()) {
+      Iterable<PushResult> pushed;
+      try {
+        pushed =
+            network.call(
+                work.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:" + ref)), url);
+      } catch (GitNetwork.DestinationRefused e) {
+        throw new IOException(list.name() + ": " + e.getMessage(), e);
+      }
+      for (PushResult result : pushed) {
         RemoteRefUpdate update = result.getRemoteUpdate(ref);
         if (update == null || update.getStatus() != RemoteRefUpdate.Status.OK) {
           throw new IOException(
@@ -152,6 +169,6 @@ public final class SharedContribution implements AutoCloseable {
   @Override
   public void close() {
     work.close();
-    outbound.close();
+    network.close();
   }
 }

@@ -44,7 +44,6 @@ import org.exitfilter.config.Rule;
 import org.exitfilter.config.SharedFile;
 import org.exitfilter.config.SharedListConfig;
 import org.exitfilter.config.Source;
-import org.exitfilter.proxy.OutboundCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p>Over 400 lines on purpose: fetch, judge and check out are the three steps of one update, and
  * each reads the mirror the others write; split apart, each would need the repository, the state
  * and the lock handed around. What can stand alone already does ({@link StateStore}, {@link
- * GitDestination}, {@link UpdateResult}).
+ * GitNetwork}, {@link UpdateResult}).
  */
 final class SharedList {
   private static final Logger log = LoggerFactory.getLogger(SharedList.class);
@@ -76,13 +75,13 @@ final class SharedList {
 
   private final SharedListConfig config;
   private final StateStore store;
-  private final OutboundCheck outbound;
+  private final GitNetwork network;
   private final Clock clock;
 
-  SharedList(SharedListConfig config, Path stateDir, OutboundCheck outbound, Clock clock) {
+  SharedList(SharedListConfig config, Path stateDir, GitNetwork network, Clock clock) {
     this.config = config;
     this.store = new StateStore(stateDir, config.name());
-    this.outbound = outbound;
+    this.network = network;
     this.clock = clock;
   }
 
@@ -155,24 +154,28 @@ final class SharedList {
       return new UpdateResult(
           UpdateResult.Outcome.UNREACHABLE, null, "invalid git URL: " + e.getMessage());
     }
-    String refusal = GitDestination.refusal(url, outbound);
-    if (refusal != null) {
-      return new UpdateResult(UpdateResult.Outcome.UNREACHABLE, null, refusal);
-    }
     try (Repository repo = openMirror();
         Git git = new Git(repo)) {
       String branchRef = Constants.R_HEADS + config.branch();
       FetchResult fetched;
       try {
         fetched =
-            git.fetch()
-                .setRemote(config.git())
-                .setRefSpecs(
-                    new RefSpec(
-                        "+" + branchRef + ":" + Constants.R_REMOTES + "origin/" + config.branch()))
-                .setTagOpt(TagOpt.NO_TAGS)
-                .setTimeout(FETCH_TIMEOUT_SECONDS)
-                .call();
+            network.call(
+                git.fetch()
+                    .setRemote(config.git())
+                    .setRefSpecs(
+                        new RefSpec(
+                            "+"
+                                + branchRef
+                                + ":"
+                                + Constants.R_REMOTES
+                                + "origin/"
+                                + config.branch()))
+                    .setTagOpt(TagOpt.NO_TAGS)
+                    .setTimeout(FETCH_TIMEOUT_SECONDS),
+                url);
+      } catch (GitNetwork.DestinationRefused e) {
+        return new UpdateResult(UpdateResult.Outcome.UNREACHABLE, null, e.getMessage());
       } catch (TransportException e) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("Remote does not have")) {

@@ -21,7 +21,6 @@ import org.exitfilter.config.ConfigException;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.SharedListConfig;
 import org.exitfilter.match.Matcher;
-import org.exitfilter.proxy.OutboundCheck;
 import org.exitfilter.reload.CurrentBlocklist;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +42,7 @@ public final class SharedLists implements AutoCloseable {
   /** When the memory of a replaced snapshot is given back a second time; see {@link #follow}. */
   private static final Duration LATE_RELEASE = Duration.ofSeconds(30);
 
-  private final OutboundCheck outbound;
+  private final GitNetwork network;
   private final List<SharedList> lists;
   private final Clock clock;
   private final Map<String, SharedListState> states = new ConcurrentHashMap<>();
@@ -55,21 +54,20 @@ public final class SharedLists implements AutoCloseable {
   private CurrentBlocklist current;
   private BiConsumer<String, UpdateResult> listener = (name, result) -> {};
 
-  private SharedLists(List<SharedList> lists, OutboundCheck outbound, Clock clock) {
+  private SharedLists(List<SharedList> lists, GitNetwork network, Clock clock) {
     this.lists = List.copyOf(lists);
-    this.outbound = outbound;
+    this.network = network;
     this.clock = clock;
   }
 
   /** The shared lists of a configuration; reads their state, fetches nothing. */
   public static SharedLists open(ProxyConfig config, Clock clock) throws IOException {
     List<SharedList> lists = new ArrayList<>();
-    // A git server is the operator's own service: the address rules apply, no user's bans.
-    OutboundCheck outbound = new OutboundCheck(config, OutboundCheck.NO_BANS);
+    GitNetwork network = new GitNetwork(config, config.sharedLists());
     for (SharedListConfig list : config.sharedLists()) {
-      lists.add(new SharedList(list, config.stateDir(), outbound, clock));
+      lists.add(new SharedList(list, config.stateDir(), network, clock));
     }
-    SharedLists shared = new SharedLists(lists, outbound, clock);
+    SharedLists shared = new SharedLists(lists, network, clock);
     for (SharedList list : lists) {
       shared.states.put(list.name(), list.state());
     }
@@ -265,7 +263,6 @@ public final class SharedLists implements AutoCloseable {
 
   @Override
   public void close() {
-    outbound.close();
     if (executor != null) {
       executor.shutdownNow();
       try {
@@ -274,5 +271,7 @@ public final class SharedLists implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    // After the update thread: an update in progress still uses the network.
+    network.close();
   }
 }

@@ -76,6 +76,11 @@ public final class GitServer implements AutoCloseable {
     return "git://127.0.0.1:" + port + "/cascade.git";
   }
 
+  /** The served bare repository, for serving it another way too ({@link SmartHttpGit}). */
+  public Repository repository() {
+    return bare;
+  }
+
   /** Stops serving; {@link #restart} serves again on the same port. */
   public void stop() {
     daemon.stop();
