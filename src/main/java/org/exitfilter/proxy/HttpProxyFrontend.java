@@ -196,7 +196,23 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
             pool,
             ResponseFraming.Request.of(clientHttp11, clientKeepAlive, head));
 
-    forward(
+    // The kept upstream connection to this destination, its address judged again on this
+    // request's snapshot; or a new one. The refusal callback is made only for a new connection:
+    // a kept-alive request makes no object for a refusal that rarely comes.
+    UpstreamConnection kept = pool.take(destination);
+    if (kept != null) {
+      try {
+        destinations.recheck(matcher, nameVerdict, kept);
+      } catch (ProxyException e) {
+        kept.close();
+        ReferenceCountUtil.release(request);
+        refuse(e, destination, acceptLanguage, complete, mayKeepAlive);
+        return;
+      }
+      startExchange(next, kept, request);
+      return;
+    }
+    dial(
         next,
         request,
         destination,
@@ -208,29 +224,14 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         });
   }
 
-  /**
-   * Starts {@code next} over the kept upstream connection to {@code destination}, its address
-   * judged again on this request's snapshot, or over a new one.
-   */
-  private void forward(
+  /** Starts {@code next} over a new upstream connection to {@code destination}. */
+  private void dial(
       HttpExchange next,
       HttpRequest request,
       HostAndPort destination,
       Matcher matcher,
       Verdict nameVerdict,
       DestinationAccess.Refused refused) {
-    UpstreamConnection kept = pool.take(destination);
-    if (kept != null) {
-      try {
-        destinations.recheck(matcher, nameVerdict, kept);
-      } catch (ProxyException e) {
-        kept.close();
-        refused.accept(e);
-        return;
-      }
-      startExchange(next, kept, request);
-      return;
-    }
     destinations.dial(
         ctx.channel(),
         destination,
