@@ -3,6 +3,7 @@ package org.exitfilter;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import org.exitfilter.cli.AbuseCommand;
 import org.exitfilter.cli.CheckCommand;
 import org.exitfilter.cli.DnsblCommand;
@@ -22,30 +23,48 @@ import picocli.CommandLine.Spec;
     name = "exitfilter",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "A filtering forward proxy for the exits of anonymization networks.",
-    subcommands = {
-      RunCommand.class,
-      CheckCommand.class,
-      ValidateCommand.class,
-      RequestsCommand.class,
-      SharedCommand.class,
-      AbuseCommand.class,
-      DnsblCommand.class
-    })
+    description = "A filtering forward proxy for the exits of anonymization networks.")
 public final class Main implements Runnable {
+  /** The subcommands, in the order the usage lists them. */
+  private static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          RunCommand.class,
+          CheckCommand.class,
+          ValidateCommand.class,
+          RequestsCommand.class,
+          SharedCommand.class,
+          AbuseCommand.class,
+          DnsblCommand.class);
+
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
+  }
+
+  /** The command line with every subcommand, as the usage shows it. */
+  public static CommandLine commandLine() {
+    return commandLine(new String[0]);
   }
 
   /**
-   * The command line with its exit codes: {@link ExitCodes#USAGE} for a wrong command line, {@link
-   * ExitCodes#FAILURE} for a file that cannot be read or anything else that went wrong.
+   * The command line for {@code args}, with its exit codes: {@link ExitCodes#USAGE} for a wrong
+   * command line, {@link ExitCodes#FAILURE} for a file that cannot be read or anything else that
+   * went wrong. When the first argument names a subcommand, only that one is built: picocli reads
+   * every option of every command it is given by reflection, about half a second of the service's
+   * start for commands it never runs. Otherwise (help, a typo) all of them, for the usage.
    */
-  public static CommandLine commandLine() {
-    return new CommandLine(new Main())
-        .setExecutionExceptionHandler(
+  public static CommandLine commandLine(String[] args) {
+    CommandLine line = new CommandLine(new Main());
+    String first = args.length > 0 ? args[0] : "";
+    boolean named = SUBCOMMANDS.stream().anyMatch(command -> nameOf(command).equals(first));
+    for (Class<?> command : SUBCOMMANDS) {
+      if (!named || nameOf(command).equals(first)) {
+        line.addSubcommand(command);
+      }
+    }
+    // After the subcommands: picocli gives these settings to the subcommands it has by now.
+    return line.setExecutionExceptionHandler(
             (e, commandLine, parseResult) -> {
               commandLine.getErr().println("exitfilter: " + describe(e));
               if (!(e instanceof IOException)) {
@@ -56,11 +75,15 @@ public final class Main implements Runnable {
               return ExitCodes.FAILURE;
             })
         .setParameterExceptionHandler(
-            (e, args) -> {
+            (e, unused) -> {
               e.getCommandLine().getErr().println(e.getMessage());
               e.getCommandLine().usage(e.getCommandLine().getErr());
               return ExitCodes.USAGE;
             });
+  }
+
+  private static String nameOf(Class<?> command) {
+    return command.getAnnotation(Command.class).name();
   }
 
   private static String describe(Exception e) {
