@@ -316,16 +316,25 @@ class LauncherTest {
   }
 
   @Test
-  void onJava17NoClassDataSharingArchiveIsAsked() throws Exception {
+  void onJava17RunMakesItsArchiveAtItsStopAndTheNextStartReadsIt() throws Exception {
     blocklistWithAListOf(10);
+    Path cache = Files.createDirectory(dir.resolve("cache"));
+    Path stale = Files.writeString(cache.resolve("exitfilter-run-1-2-3-4.jsa"), "another jar's");
+    Map<String, String> env = Map.of("EXITFILTER_CACHE_DIR", cache.toString());
 
-    Launch launch =
-        launch(
-            Map.of("EXITFILTER_CACHE_DIR", dir.toString()), "run", "--config", config.toString());
+    String made =
+        launch(env, "run", "--config", config.toString()).option("-XX:ArchiveClassesAtExit=");
+    Path archive = Path.of(made.substring("-XX:ArchiveClassesAtExit=".length()));
+    assertThat(archive.getParent()).isEqualTo(cache);
+    assertThat(stale).as("an archive of another jar or JVM leaves").doesNotExist();
 
-    assertThat(launch.jvmOptions())
-        .noneMatch(o -> o.contains("SharedArchive"))
-        .contains("-XX:+UseSerialGC");
+    Files.writeString(archive, "what the JVM wrote at the stop");
+    assertThat(launch(env, "run", "--config", config.toString()).jvmOptions())
+        .contains("-XX:SharedArchiveFile=" + archive)
+        .noneMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit"));
+    assertThat(launch(env, "check", "--config", config.toString(), "example.org").jvmOptions())
+        .as("only the service's start is waited for")
+        .noneMatch(o -> o.contains("Archive"));
   }
 
   @Test
