@@ -237,6 +237,8 @@ public final class Lean {
         i -> fmt(cpuPerRequest(runsOf(i, "small-50").stream()
             .filter(r -> "soak".equals(r.get("rep"))).toList())));
     tableRow("launch to listening, s", i -> sec(factNum(i, "launch_listen_ms")));
+    tableRow("the same, first start (no class data sharing archive yet), s",
+        i -> sec(factNum(i, "launch_first_listen_ms")));
     tableRow("launch to first answer, s", i -> sec(factNum(i, "launch_ready_ms")));
     tableRow("reload: list written to 403, s", i -> sec(factNum(i, "reload_ms")));
     tableRow("RSS before the reload, MiB", i -> fmt(kibToMib(factNum(i, "reload_rss_before_kib"))));
