@@ -233,9 +233,12 @@ final class GitNetwork implements AutoCloseable {
     };
   }
 
-  @Override
-  public void close() {
-    outbound.close();
+  /**
+   * Stops the proxy and the ssh client the last fetches went through; the next fetch starts them
+   * again. A running exit fetches every few minutes: in between it keeps no listener, event loop
+   * threads or buffers for git. Called by the one thread that fetches.
+   */
+  void release() {
     if (ssh != null) {
       ssh.close();
       ssh = null;
@@ -244,6 +247,12 @@ final class GitNetwork implements AutoCloseable {
       proxy.close();
       proxy = null;
     }
+  }
+
+  @Override
+  public void close() {
+    outbound.close();
+    release();
   }
 
   /**

@@ -215,6 +215,8 @@ public final class SharedLists implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // the accepted list keeps serving whatever went wrong
       log.error("shared list {}: update failed", list.name(), e);
+    } finally {
+      network.release();
     }
   }
 
