@@ -87,4 +87,25 @@ public record ProxyConfig(
         null,
         null);
   }
+
+  /**
+   * This configuration for a proxy that serves the operator's own tools (ban proofs, RDAP, git): on
+   * 127.0.0.1 at a port of the system's choosing, for no other client, without pages or admin,
+   * tunnelling to {@code connectPorts}; the resolver, {@code allow-private-destinations}, the
+   * blocklist's path and the limits stay the operator's, so a tool reaches only what a user could.
+   */
+  public ProxyConfig forToolsOnLoopback(Set<Integer> connectPorts) {
+    return new ProxyConfig(
+        file,
+        new InetSocketAddress("127.0.0.1", 0),
+        List.of(),
+        resolver,
+        connectPorts,
+        allowPrivateDestinations,
+        blocklist,
+        // nobody reads a refusal's page there: Proxy-Status or the observer says why
+        null,
+        null,
+        limits);
+  }
 }

@@ -2,8 +2,6 @@ package org.exitfilter.proxy;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +12,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -60,21 +57,8 @@ public final class ProxiedFetch implements AutoCloseable {
    * @throws IOException when no loopback port can be bound
    */
   public static ProxiedFetch start(ProxyConfig config, Supplier<Matcher> bans) throws IOException {
-    InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-    ProxyConfig local =
-        new ProxyConfig(
-            config.file(),
-            new InetSocketAddress(loopback, 0),
-            List.of(),
-            config.resolver(),
-            config.connectPorts(),
-            config.allowPrivateDestinations(),
-            config.blocklist(),
-            // nobody reads a refusal's page here; its Proxy-Status says why
-            null,
-            null,
-            config.limits());
-    return new ProxiedFetch(ProxyServer.start(local, bans));
+    return new ProxiedFetch(
+        ProxyServer.start(config.forToolsOnLoopback(config.connectPorts()), bans));
   }
 
   /**

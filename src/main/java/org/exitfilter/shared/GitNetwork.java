@@ -2,7 +2,6 @@ package org.exitfilter.shared;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URL;
@@ -27,6 +26,9 @@ import org.eclipse.jgit.util.FS;
 import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.config.Rule;
 import org.exitfilter.config.SharedListConfig;
+import org.exitfilter.net.Host;
+import org.exitfilter.net.HostParser;
+import org.exitfilter.net.InvalidHostException;
 import org.exitfilter.policy.DestinationPolicy.Access;
 import org.exitfilter.proxy.OutboundCheck;
 import org.exitfilter.proxy.ProxyObserver;
@@ -173,30 +175,25 @@ final class GitNetwork implements AutoCloseable {
     if (config.allowPrivateDestinations()) {
       return "refused by the proxy (its connect-ports or connection limit)";
     }
-    boolean literal = url.getHost().startsWith("[") || url.getHost().matches("[0-9.]+");
-    return (literal
+    return (isAddressLiteral(url.getHost())
             ? "refused: a private or local address"
             : "refused: the name resolves to a private or local address")
         + " (allow-private-destinations is false)";
   }
 
+  /** Whether {@code host} is an address, as the proxy's own parser reads it (any IPv4 form). */
+  private static boolean isAddressLiteral(String host) {
+    try {
+      return HostParser.parse(host) instanceof Host.Ip;
+    } catch (InvalidHostException e) {
+      return false;
+    }
+  }
+
   private InetSocketAddress proxyAddress() throws IOException {
     if (proxy == null) {
-      InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-      ProxyConfig local =
-          new ProxyConfig(
-              config.file(),
-              new InetSocketAddress(loopback, 0),
-              java.util.List.of(),
-              config.resolver(),
-              gitPorts,
-              config.allowPrivateDestinations(),
-              config.blocklist(),
-              // nobody reads a refusal's page here; the observer tells why
-              null,
-              null,
-              config.limits());
-      proxy = ProxyServer.start(local, OutboundCheck.NO_BANS, refusals);
+      proxy =
+          ProxyServer.start(config.forToolsOnLoopback(gitPorts), OutboundCheck.NO_BANS, refusals);
     }
     return proxy.address();
   }
