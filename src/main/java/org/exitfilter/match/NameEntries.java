@@ -60,11 +60,6 @@ final class NameEntries {
     return firstOf[runs.size()];
   }
 
-  int length(int i) {
-    int r = runOf(i);
-    return runs.get(r).length(i - firstOf[r]);
-  }
-
   int line(int i) {
     int r = runOf(i);
     return runs.get(r).line(i - firstOf[r]);
@@ -184,8 +179,6 @@ final class NameEntries {
   }
 
   private interface Run {
-    int length(int i);
-
     int line(int i);
 
     int template(int i);
@@ -198,11 +191,6 @@ final class NameEntries {
   }
 
   private record ListRun(ListEntries list, int template) implements Run {
-    @Override
-    public int length(int i) {
-      return list.valueLength(i);
-    }
-
     @Override
     public int line(int i) {
       return list.line(i);
@@ -245,11 +233,6 @@ final class NameEntries {
       values.add(value.getBytes(StandardCharsets.ISO_8859_1));
       lines[n] = line;
       templates[n] = template;
-    }
-
-    @Override
-    public int length(int i) {
-      return values.get(i).length;
     }
 
     @Override
