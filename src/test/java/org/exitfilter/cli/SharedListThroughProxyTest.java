@@ -93,13 +93,7 @@ class SharedListThroughProxyTest {
 
     Cli.Result refused = update(http.url(NAME), false);
 
-    assertThat(refused.exitCode()).isEqualTo(4);
-    assertThat(refused.err())
-        .contains(
-            "destination refused: "
-                + NAME
-                + ": refused: the name resolves to a private or local address"
-                + " (allow-private-destinations is false)");
+    assertRefusedAsPrivate(refused);
     assertThat(http.requests()).as("requests that reached the git server").isZero();
   }
 
@@ -142,19 +136,9 @@ class SharedListThroughProxyTest {
       int requestsWhenRefused = https.requests();
       Cli.Result accepted = update(https.url(NAME), true);
 
-      assertThat(refused.exitCode()).isEqualTo(4);
-      assertThat(refused.err())
-          .contains(
-              "destination refused: "
-                  + NAME
-                  + ": refused: the name resolves to a private or local address"
-                  + " (allow-private-destinations is false)");
+      assertRefusedAsPrivate(refused);
       assertThat(requestsWhenRefused).as("requests that reached the git server").isZero();
-      assertThat(accepted.exitCode())
-          .as("a CONNECT to port %d, not in connect-ports [443]: %s", https.port(), accepted.err())
-          .isZero();
-      assertThat(accepted.out())
-          .contains("cascade: accepted: cascade@" + commit.name().substring(0, 7));
+      assertAcceptedThroughConnect(accepted, https.port(), commit);
       assertThat(https.requests()).isGreaterThanOrEqualTo(2);
     } finally {
       HttpsURLConnection.setDefaultSSLSocketFactory(before);
@@ -184,22 +168,31 @@ class SharedListThroughProxyTest {
       int sessionsWhenRefused = ssh.sessions();
       Cli.Result accepted = update(ssh.url(NAME), true);
 
-      assertThat(refused.exitCode()).isEqualTo(4);
-      assertThat(refused.err())
-          .contains(
-              "destination refused: "
-                  + NAME
-                  + ": refused: the name resolves to a private or local address"
-                  + " (allow-private-destinations is false)");
+      assertRefusedAsPrivate(refused);
       assertThat(sessionsWhenRefused).as("sessions that reached the git server").isZero();
-      assertThat(accepted.exitCode())
-          .as("a CONNECT to port %d, not in connect-ports [443]: %s", ssh.port(), accepted.err())
-          .isZero();
-      assertThat(accepted.out())
-          .contains("cascade: accepted: cascade@" + commit.name().substring(0, 7));
+      assertAcceptedThroughConnect(accepted, ssh.port(), commit);
       assertThat(ssh.sessions()).isPositive();
     } finally {
       FS.DETECTED.setUserHome(before);
     }
+  }
+
+  private static void assertRefusedAsPrivate(Cli.Result refused) {
+    assertThat(refused.exitCode()).isEqualTo(4);
+    assertThat(refused.err())
+        .contains(
+            "destination refused: "
+                + NAME
+                + ": refused: the name resolves to a private or local address"
+                + " (allow-private-destinations is false)");
+  }
+
+  private static void assertAcceptedThroughConnect(
+      Cli.Result accepted, int port, RevCommit commit) {
+    assertThat(accepted.exitCode())
+        .as("a CONNECT to port %d, not in connect-ports [443]: %s", port, accepted.err())
+        .isZero();
+    assertThat(accepted.out())
+        .contains("cascade: accepted: cascade@" + commit.name().substring(0, 7));
   }
 }
