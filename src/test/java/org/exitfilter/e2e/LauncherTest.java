@@ -290,6 +290,26 @@ class LauncherTest {
   }
 
   @Test
+  void theHeapTakesTransparentHugePagesExactlyWhenTheKernelOffersThem() throws Exception {
+    blocklistWithAListOf(10);
+    Path setting = Path.of(constantText("THP_SETTING"));
+    String mode = Files.isReadable(setting) ? Files.readString(setting) : "";
+    boolean offered = mode.contains("[always]") || mode.contains("[madvise]");
+
+    Launch launch = launch(Map.of(), "run", "--config", config.toString());
+
+    if (offered) {
+      assertThat(launch.jvmOptions())
+          .as("the kernel says %s", mode.strip())
+          .contains(constantText("HUGE_PAGES"));
+    } else {
+      assertThat(launch.jvmOptions())
+          .as("the kernel says '%s': the JVM would warn and go on without", mode.strip())
+          .doesNotContain(constantText("HUGE_PAGES"));
+    }
+  }
+
+  @Test
   void aBiggerListGetsABiggerHeap() throws Exception {
     blocklistWithAListOf(10);
     String small = launch(Map.of(), "run", "-c", config.toString()).option("-Xmx");
