@@ -2,11 +2,14 @@ package org.exitfilter.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.exitfilter.abuse.DnsblWatch;
 import org.exitfilter.admin.AdminServer;
@@ -60,9 +63,15 @@ public final class RunCommand implements Callable<Integer> {
     Blocklist blocklist;
     // A list file saved from here on is read again once the reloader watches it.
     Instant loadStarted = Instant.now();
+    Metrics metrics;
     try {
       proxyConfig = ConfigLoader.load(configOption.config);
-      blocklist = BlocklistLoader.load(proxyConfig.blocklist(), BlocklistLoader.Analysis.PER_ENTRY);
+      FutureTask<Blocklist> loading = loadInBackground(proxyConfig.blocklist());
+      // Meanwhile, on the other core, what serving needs and the list does not: at a million
+      // bans the list is most of the start, and these are a tenth of a second of class loading.
+      metrics = new Metrics();
+      ProxyServer.loadTransport();
+      blocklist = result(loading);
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.println("exitfilter: not started; fix the problems above.");
@@ -91,7 +100,6 @@ public final class RunCommand implements Callable<Integer> {
     if (!startSharedLists(shared, current, err)) {
       return ExitCodes.FAILURE;
     }
-    Metrics metrics = new Metrics();
     metrics.sharedLists(shared::acceptedCommitAges, shared::secondsSinceLastSuccess);
     CountDownLatch stopping = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
@@ -172,6 +180,43 @@ public final class RunCommand implements Callable<Integer> {
    * state-dir} and without the network. A required list that has no accepted commit yet is fetched
    * once; without one the proxy does not start.
    */
+  /** Loads the blocklist on a thread of its own, started now. */
+  private static FutureTask<Blocklist> loadInBackground(Path blocklistFile) {
+    FutureTask<Blocklist> loading =
+        new FutureTask<>(
+            () -> BlocklistLoader.load(blocklistFile, BlocklistLoader.Analysis.PER_ENTRY));
+    Thread loader = new Thread(loading, "exitfilter-load");
+    loader.setDaemon(true);
+    loader.start();
+    return loading;
+  }
+
+  /** The loaded blocklist, or what its load threw. */
+  private static Blocklist result(FutureTask<Blocklist> loading)
+      throws ConfigException, IOException {
+    try {
+      return loading.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while loading the blocklist", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ConfigException c) {
+        throw c;
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IOException(cause);
+    }
+  }
+
   private static boolean startSharedLists(
       SharedLists shared, CurrentBlocklist current, PrintWriter err) throws IOException {
     for (String name : shared.requiredWithoutAcceptedCommit()) {

@@ -128,6 +128,15 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Loads the socket implementation a server will use (Linux epoll's native library, or NIO), as
+   * {@link #start} would: for a caller that has other work to do meanwhile, such as loading a long
+   * blocklist on another thread.
+   */
+  public static void loadTransport() {
+    Transport.best();
+  }
+
   /** The bound address (useful when the config asked for port 0). */
   public InetSocketAddress address() {
     return (InetSocketAddress) listener.localAddress();

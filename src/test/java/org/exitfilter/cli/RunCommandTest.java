@@ -56,4 +56,30 @@ class RunCommandTest {
         .contains(template + ":")
         .contains("exitfilter: not started; fix the notice templates above.");
   }
+
+  @Test
+  void aBrokenListStopsTheStartWithItsFileLineAndReason() throws Exception {
+    // The list loads on a thread of its own while the start goes on: its problems must still
+    // reach the operator and stop the start.
+    Path config = Cli.write(dir, "exitfilter.yaml", "listen: 127.0.0.1:0", "admin: off");
+    Cli.write(dir, "blocklist.yaml", "lists:", "  - file: names.txt", "    kind: domain");
+    Path list = Cli.write(dir, "names.txt", "example.org", "bad name here", "example.net");
+
+    Cli.Result result = Cli.run("run", "--config", config.toString());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.INVALID_CONFIG);
+    assertThat(result.err())
+        .contains(list + ":2")
+        .contains("exitfilter: not started; fix the problems above.");
+  }
+
+  @Test
+  void aMissingBlocklistStopsTheStartAndSaysWhichFile() throws Exception {
+    Path config = Cli.write(dir, "exitfilter.yaml", "listen: 127.0.0.1:0", "admin: off");
+
+    Cli.Result result = Cli.run("run", "--config", config.toString());
+
+    assertThat(result.exitCode()).isNotEqualTo(ExitCodes.OK);
+    assertThat(result.err()).contains(dir.resolve("blocklist.yaml").toString());
+  }
 }
