@@ -148,6 +148,16 @@ start_origin
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# The start is polled without starting a process per poll: on a 2-core machine a poll every 10 ms
+# that forked a subshell, date and sleep took a good part of a core from the process whose start
+# it timed (Squid's and exitfilter's alike). EPOCHREALTIME is the same clock as date's.
+epoch_ms() { local t=${EPOCHREALTIME/./}; REPLY=$((t / 1000)); }
+listening() { { exec {LISTENING_FD}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1; exec {LISTENING_FD}>&-; }
+nap() { # seconds: sleep without /bin/sleep (read's timeout on a pipe no one writes to)
+  [[ -n ${NAP_FD:-} ]] || exec {NAP_FD}<> <(:)
+  read -rt "$1" -u "$NAP_FD" || true
+}
+
 jvm_pid() { # pid: that process if it is a JVM, else its first descendant that is (a launcher's)
   local pid=$1 depth c
   for depth in 1 2 3 4; do
@@ -183,30 +193,32 @@ start_instance() { # instance: starts it, measures launch to listening and to a 
   fi
   fact "$i" command "${cmd[*]}"
   if [[ -n $LAUNCHER && $v == exitfilter ]]; then
-    t0=$(now_ms)
+    epoch_ms; t0=$REPLY
     start_bg "$i" "$PROXY_CPUS" "$dir/first.log" "${cmd[@]}"
-    while port_free "$port" && kill -0 "${PIDS[$i]}" 2>/dev/null \
-      && (($(now_ms) - t0 < STARTUP_TIMEOUT * 1000)); do sleep 0.01; done
-    fact "$i" launch_first_listen_ms $(($(now_ms) - t0))
+    while ! listening "$port" && kill -0 "${PIDS[$i]}" 2>/dev/null \
+      && epoch_ms && ((REPLY - t0 < STARTUP_TIMEOUT * 1000)); do nap 0.01; done
+    epoch_ms
+    fact "$i" launch_first_listen_ms $((REPLY - t0))
     stop "$i"
     unset "PIDS[$i]"
   fi
-  t0=$(now_ms)
+  epoch_ms; t0=$REPLY
   start_bg "$i" "$PROXY_CPUS" "$dir/out.log" "${cmd[@]}"
   # Launch to listening: the port accepts a TCP connection; polled every 10 ms, bounded.
-  while port_free "$port"; do
+  while ! listening "$port"; do
     if ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
       log "$i exited during start; its log:"; tail -20 "$dir/out.log" "$dir/cache.log" >&2 2>/dev/null
       START_ERROR="exited during its start: $(tail -1 "$dir/out.log" 2>/dev/null)"
       unset "PIDS[$i]"; return 1
     fi
-    if (($(now_ms) - t0 > STARTUP_TIMEOUT * 1000)); then
+    epoch_ms
+    if ((REPLY - t0 > STARTUP_TIMEOUT * 1000)); then
       log "$i not listening after $STARTUP_TIMEOUT s; stopping it"; stop "$i"
       START_ERROR="not listening within $STARTUP_TIMEOUT s"; return 1
     fi
-    sleep 0.01
+    nap 0.01
   done
-  t_listen=$(now_ms)
+  epoch_ms; t_listen=$REPLY
   START_ERROR="no 200 through it within $STARTUP_TIMEOUT s"
   wait_ready "$i" "http://127.0.0.1:$port" "http://$ORIGIN/small" "$STARTUP_TIMEOUT" "$dir/out.log" || return 1
   t_ready=$(now_ms)
