@@ -43,7 +43,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             .setStrictLineParsing(true)
             .setValidateHeaders(true)
             .setHeadersFactory(fields)
-            .setTrailersFactory(CompactHeaders.TRAILERS));
+            .setTrailersFactory(fields.trailers()));
     this.fields = fields;
   }
 
@@ -56,7 +56,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     super.decode(ctx, in, out);
     for (int i = before; i < out.size(); i++) {
       if (out.get(i) instanceof HttpRequest request) {
-        fields.decoded(request.headers());
+        fields.decoded(request);
         if (request.method().equals(HttpMethod.CONNECT) && request.decoderResult().isSuccess()) {
           tunnelRequested = true;
         }

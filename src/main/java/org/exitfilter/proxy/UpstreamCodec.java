@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -38,7 +39,7 @@ final class UpstreamCodec
                 .setMaxHeaderSize(maxHeaderSize)
                 .setMaxChunkSize(maxChunkSize)
                 .setHeadersFactory(fields)
-                .setTrailersFactory(CompactHeaders.TRAILERS),
+                .setTrailersFactory(fields.trailers()),
             fields),
         new Encoder());
   }
@@ -51,6 +52,16 @@ final class UpstreamCodec
         methods.offer(request.method());
       }
       super.encode(ctx, msg, out);
+    }
+
+    /** Fields by index, not through an iterator per request (see {@link CompactHeaders#encode}). */
+    @Override
+    protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+      if (headers instanceof CompactHeaders compact) {
+        compact.encode(buf);
+      } else {
+        super.encodeHeaders(headers, buf);
+      }
     }
   }
 
@@ -72,7 +83,7 @@ final class UpstreamCodec
       super.decode(ctx, in, out);
       for (int i = before; i < out.size(); i++) {
         if (out.get(i) instanceof HttpResponse response) {
-          fields.decoded(response.headers());
+          fields.decoded(response);
         }
       }
     }
