@@ -293,6 +293,15 @@ final class CompactHeaders extends HttpHeaders {
     };
   }
 
+  /** How many fields have this name. */
+  int count(CharSequence name) {
+    int count = 0;
+    for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+      count++;
+    }
+    return count;
+  }
+
   @Override
   public boolean contains(String name) {
     return indexOf(name, 0) >= 0;
