@@ -1,5 +1,7 @@
 package org.exitfilter.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -18,6 +20,16 @@ final class ClientResponseEncoder extends HttpResponseEncoder {
 
   boolean isAnsweringHead() {
     return answeringHead;
+  }
+
+  /** Fields by index, not through an iterator per response (see {@link CompactHeaders#encode}). */
+  @Override
+  protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+    if (headers instanceof CompactHeaders compact) {
+      compact.encode(buf);
+    } else {
+      super.encodeHeaders(headers, buf);
+    }
   }
 
   @Override

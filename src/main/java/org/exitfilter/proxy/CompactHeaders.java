@@ -1,12 +1,18 @@
 package org.exitfilter.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.DefaultHeaders.NameValidator;
 import io.netty.handler.codec.DefaultHeaders.ValueValidator;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
+import io.netty.util.CharsetUtil;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,8 +30,7 @@ import java.util.Set;
  * The fields of one decoded message in one array, names and values side by side, in the order they
  * were added: what {@code DefaultHttpHeaders} holds in a 16-slot hash table and an entry object per
  * field. A proxied message has a handful of fields and every lookup is a short scan, so the table
- * buys nothing; the array is made at the first field, so the trailers of a message that has none
- * (nearly all of them) cost one small object.
+ * buys nothing; the array is made at the first field.
  *
  * <p>It behaves as {@code DefaultHttpHeaders} does where the proxy or Netty can tell: names compare
  * without regard to case, {@code get} gives the first value, {@code set} removes every field of the
@@ -67,28 +72,6 @@ final class CompactHeaders extends HttpHeaders {
     this.firstCapacity = firstCapacity;
   }
 
-  /**
-   * For trailers, validated as Netty's default trailers are (which also refuses the framing
-   * fields).
-   */
-  static final HttpHeadersFactory TRAILERS =
-      new HttpHeadersFactory() {
-        private final NameValidator<CharSequence> names =
-            DefaultHttpHeadersFactory.trailersFactory().getNameValidator();
-        private final ValueValidator<CharSequence> values =
-            DefaultHttpHeadersFactory.trailersFactory().getValueValidator();
-
-        @Override
-        public HttpHeaders newHeaders() {
-          return new CompactHeaders(names, values, TRAILER_CAPACITY);
-        }
-
-        @Override
-        public HttpHeaders newEmptyHeaders() {
-          return new CompactHeaders(names, values, TRAILER_CAPACITY);
-        }
-      };
-
   /** For the message heads of one connection's decoder; see {@link PerConnection}. */
   static PerConnection perConnection() {
     return new PerConnection();
@@ -100,19 +83,58 @@ final class CompactHeaders extends HttpHeaders {
    * head each time and an origin answers with much the same, so the array neither grows nor wastes
    * slots. The decoder reports each head it decoded through {@link #decoded}; both run on the
    * connection's event loop.
+   *
+   * <p>Its {@link #trailers()} make the trailers of the connection's messages: only a chunked
+   * message can have trailer fields, so the last content of any other message (a body with a {@code
+   * Content-Length}) gets Netty's empty, read-only {@link EmptyHttpHeaders}, as the decoder's own
+   * {@code LastHttpContent.EMPTY_LAST_CONTENT} has, instead of an object per message.
    */
   static final class PerConnection implements HttpHeadersFactory {
     private final NameValidator<CharSequence> names =
         DefaultHttpHeadersFactory.headersFactory().getNameValidator();
     private final ValueValidator<CharSequence> values =
         DefaultHttpHeadersFactory.headersFactory().getValueValidator();
+    private final NameValidator<CharSequence> trailerNames =
+        DefaultHttpHeadersFactory.trailersFactory().getNameValidator();
+    private final ValueValidator<CharSequence> trailerValues =
+        DefaultHttpHeadersFactory.trailersFactory().getValueValidator();
     private int lastFieldCount = FIRST_CAPACITY;
+
+    /** Whether the last head decoded is chunked, so that trailer fields may follow its body. */
+    private boolean chunked;
+
+    private final HttpHeadersFactory trailers =
+        new HttpHeadersFactory() {
+          @Override
+          public HttpHeaders newHeaders() {
+            return chunked
+                ? new CompactHeaders(trailerNames, trailerValues, TRAILER_CAPACITY)
+                : EmptyHttpHeaders.INSTANCE;
+          }
+
+          @Override
+          public HttpHeaders newEmptyHeaders() {
+            return newHeaders();
+          }
+        };
 
     private PerConnection() {}
 
-    /** The decoder has decoded a head with these fields. */
-    void decoded(HttpHeaders headers) {
-      lastFieldCount = Math.max(1, headers.size());
+    /**
+     * The decoder has decoded this head. It must be told before it decodes anything of the body,
+     * which {@code HttpObjectDecoder} allows: it hands over a chunked head on its own.
+     */
+    void decoded(HttpMessage head) {
+      lastFieldCount = Math.max(1, head.headers().size());
+      chunked = HttpUtil.isTransferEncodingChunked(head);
+    }
+
+    /**
+     * For trailers, validated as Netty's default trailers are (which also refuses the framing
+     * fields); read-only and empty unless the last head decoded is chunked.
+     */
+    HttpHeadersFactory trailers() {
+      return trailers;
     }
 
     @Override
@@ -271,6 +293,15 @@ final class CompactHeaders extends HttpHeaders {
     };
   }
 
+  /** How many fields have this name. */
+  int count(CharSequence name) {
+    int count = 0;
+    for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+      count++;
+    }
+    return count;
+  }
+
   @Override
   public boolean contains(String name) {
     return indexOf(name, 0) >= 0;
@@ -427,6 +458,39 @@ final class CompactHeaders extends HttpHeaders {
     @Override
     public String toString() {
       return getKey() + "=" + getValue();
+    }
+  }
+
+  // ------------------------------------------------------------------ encoding
+
+  private static final int COLON_AND_SPACE = (':' << 8) | ' ';
+  private static final int CRLF = ('\r' << 8) | '\n';
+
+  /**
+   * Writes the fields as {@code HttpObjectEncoder.encodeHeaders} does, for the encoders that
+   * override that hook: each as its name, {@code ": "}, its value and CRLF, names and values
+   * through the same {@code ByteBuf} calls as Netty's (so the same bytes, obs-text included); by
+   * index, where Netty's asks for an iterator per message.
+   */
+  void encode(ByteBuf buf) {
+    for (int i = 0; i < size; i++) {
+      encodeField(fields[2 * i], fields[2 * i + 1], buf);
+    }
+  }
+
+  private static void encodeField(CharSequence name, CharSequence value, ByteBuf buf) {
+    buf.ensureWritable(name.length() + value.length() + 4);
+    writeAscii(name, buf);
+    buf.writeShort(COLON_AND_SPACE);
+    writeAscii(value, buf);
+    buf.writeShort(CRLF);
+  }
+
+  private static void writeAscii(CharSequence text, ByteBuf buf) {
+    if (text instanceof AsciiString ascii) {
+      ByteBufUtil.copy(ascii, buf);
+    } else {
+      buf.writeCharSequence(text, CharsetUtil.US_ASCII);
     }
   }
 

@@ -38,11 +38,19 @@ final class DestinationAccess {
 
   /**
    * Judges a kept connection's address again, on this request's snapshot: the list may have banned
-   * it since the connection was opened.
+   * it since the connection was opened. The policy's answer depends on nothing but the snapshot,
+   * the name's verdict and the address (the destination is the connection's own), so when the first
+   * two are the very objects the address was last allowed on, it is allowed again without asking: a
+   * browser's requests over one kept connection make no decision objects. A reload brings a new
+   * snapshot, which is asked.
    */
   void recheck(Matcher matcher, Verdict nameVerdict, UpstreamConnection kept)
       throws ProxyException {
+    if (kept.allowedOn(matcher, nameVerdict)) {
+      return;
+    }
     guard.choose(matcher, nameVerdict, kept.address(), kept.destination());
+    kept.allowed(matcher, nameVerdict);
   }
 
   /** Told the connected upstream channel. */

@@ -15,21 +15,22 @@ import java.util.Map;
  * Framing fields ({@code Content-Length}, {@code Transfer-Encoding}) are left to the caller.
  */
 final class HopByHop {
-  private static final List<AsciiString> ALWAYS =
-      List.of(
-          HttpHeaderNames.CONNECTION,
-          HttpHeaderNames.KEEP_ALIVE,
-          // Would go as a Proxy-* field too; named here, browsers' one costs no list of names.
-          HttpHeaderNames.PROXY_CONNECTION,
-          HttpHeaderNames.TE,
-          HttpHeaderNames.TRAILER,
-          HttpHeaderNames.UPGRADE,
-          HttpHeaderNames.VIA,
-          AsciiString.cached("forwarded"),
-          AsciiString.cached("x-forwarded-for"),
-          AsciiString.cached("x-forwarded-host"),
-          AsciiString.cached("x-forwarded-proto"),
-          AsciiString.cached("x-real-ip"));
+  // An array: a loop over it on every request and response makes no iterator.
+  private static final AsciiString[] ALWAYS = {
+    HttpHeaderNames.CONNECTION,
+    HttpHeaderNames.KEEP_ALIVE,
+    // Would go as a Proxy-* field too; named here, browsers' one costs no list of names.
+    HttpHeaderNames.PROXY_CONNECTION,
+    HttpHeaderNames.TE,
+    HttpHeaderNames.TRAILER,
+    HttpHeaderNames.UPGRADE,
+    HttpHeaderNames.VIA,
+    AsciiString.cached("forwarded"),
+    AsciiString.cached("x-forwarded-for"),
+    AsciiString.cached("x-forwarded-host"),
+    AsciiString.cached("x-forwarded-proto"),
+    AsciiString.cached("x-real-ip")
+  };
 
   private static final String KEEP_ALIVE = "keep-alive";
 

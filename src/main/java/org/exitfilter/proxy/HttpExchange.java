@@ -28,12 +28,7 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Ownership: every message it is handed is written on (the write releases it) or released here.
  */
 final class HttpExchange {
-  private final HttpProxyFrontend connection;
-  private final ChannelHandlerContext ctx;
-  private final ServerContext context;
-  private final RequestOutcome outcome;
-  private final Deadline responseDeadline;
-  private final UpstreamPool pool;
+  private final ClientSide client;
   private final ResponseFraming.Request request;
 
   private UpstreamConnection upstream;
@@ -43,26 +38,28 @@ final class HttpExchange {
   private boolean ended;
 
   /**
-   * @param connection told when the exchange ends
+   * What every exchange of one client connection shares, made once per connection, so that an
+   * exchange holds only its own state.
+   *
+   * @param frontend told when the exchange ends
    * @param ctx the client connection's frontend context, where responses are written
    * @param responseDeadline the connection's response timer; its expiry must reach {@link
-   *     #responseTimedOut()} while this exchange runs
-   * @param request what the client's request says about the response it can take
+   *     #responseTimedOut()} of the exchange that runs
    */
-  HttpExchange(
-      HttpProxyFrontend connection,
+  record ClientSide(
+      HttpProxyFrontend frontend,
       ChannelHandlerContext ctx,
       ServerContext context,
       RequestOutcome outcome,
       Deadline responseDeadline,
-      UpstreamPool pool,
-      ResponseFraming.Request request) {
-    this.connection = connection;
-    this.ctx = ctx;
-    this.context = context;
-    this.outcome = outcome;
-    this.responseDeadline = responseDeadline;
-    this.pool = pool;
+      UpstreamPool pool) {}
+
+  /**
+   * @param client the client connection's side, shared by every exchange on it
+   * @param request what the client's request says about the response it can take
+   */
+  HttpExchange(ClientSide client, ResponseFraming.Request request) {
+    this.client = client;
     this.request = request;
   }
 
@@ -80,7 +77,7 @@ final class HttpExchange {
       requestDone();
     }
     upstream.channel().read();
-    ctx.read();
+    client.ctx().read();
     if (!ended) {
       upstream.channel().flush();
     }
@@ -105,18 +102,18 @@ final class HttpExchange {
         fail(ProxyError.BAD_REQUEST, "malformed request body");
       } else {
         // The client has part of the response already; it gets no error page, only the close.
-        outcome.failed(ProxyError.BAD_REQUEST, null);
+        client.outcome().failed(ProxyError.BAD_REQUEST, null);
         end(false);
-        connection.closeNow();
+        client.frontend().closeNow();
       }
       return;
     }
-    context.observer().bytesUpstream(content.content().readableBytes());
+    client.context().observer().bytesUpstream(content.content().readableBytes());
     upstream.channel().writeAndFlush(content, upstream.channel().voidPromise());
     if (content instanceof LastHttpContent) {
       requestDone();
     } else if (upstream.channel().isWritable()) {
-      ctx.read();
+      client.ctx().read();
     }
   }
 
@@ -127,14 +124,14 @@ final class HttpExchange {
   private void requestDone() {
     requestComplete = true;
     if (framing == null) {
-      responseDeadline.set(context.limits().responseTimeout().toNanos());
+      client.responseDeadline().set(client.context().limits().responseTimeout().toNanos());
     }
   }
 
   /** The upstream drained its outbound buffer: the client may send more of its body. */
   void upstreamWritabilityChanged() {
     if (!ended && !requestComplete && upstream.channel().isWritable()) {
-      ctx.read();
+      client.ctx().read();
     }
   }
 
@@ -142,14 +139,14 @@ final class HttpExchange {
 
   /** A response part from the upstream. */
   void upstreamRead(Object msg) {
-    if (ended || !ctx.channel().isActive()) {
+    if (ended || !client.ctx().channel().isActive()) {
       ReferenceCountUtil.release(msg);
       return;
     }
     if (msg instanceof HttpResponse response) {
       if (response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
         // A 100 Continue is not the answer: the clock runs on until the final response.
-        responseDeadline.clear();
+        client.responseDeadline().clear();
       }
       if (response.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
@@ -169,12 +166,12 @@ final class HttpExchange {
     }
     boolean last = msg instanceof LastHttpContent;
     if (msg instanceof HttpContent content) {
-      context.observer().bytesDownstream(content.content().readableBytes());
+      client.context().observer().bytesDownstream(content.content().readableBytes());
     }
     // Flushed at the end of the response or of the upstream read, so a small response leaves in
     // one write rather than one per part.
     if (last) {
-      ctx.writeAndFlush(msg, ctx.voidPromise());
+      client.ctx().writeAndFlush(msg, client.ctx().voidPromise());
       if (informationalResponse) {
         informationalResponse = false;
       } else {
@@ -182,9 +179,9 @@ final class HttpExchange {
         return;
       }
     } else {
-      ctx.write(msg, ctx.voidPromise());
+      client.ctx().write(msg, client.ctx().voidPromise());
     }
-    if (ctx.channel().isWritable()) {
+    if (client.ctx().channel().isWritable()) {
       upstream.channel().read();
     }
   }
@@ -192,7 +189,7 @@ final class HttpExchange {
   /** The upstream read is drained: what was written to the client so far goes out. */
   void upstreamReadComplete() {
     if (!ended) {
-      ctx.flush();
+      client.ctx().flush();
     }
   }
 
@@ -225,9 +222,9 @@ final class HttpExchange {
   }
 
   private void responseComplete() {
-    outcome.forwarded();
+    client.outcome().forwarded();
     end(framing.keepUpstream() && requestComplete);
-    connection.exchangeEnded(framing.keepClient());
+    client.frontend().exchangeEnded(framing.keepClient());
   }
 
   // ---------------------------------------------------------------- failures
@@ -261,20 +258,20 @@ final class HttpExchange {
       return;
     }
     // The client has part of the response: the only way left to say it is cut is the close.
-    outcome.failed(error, null);
+    client.outcome().failed(error, null);
     end(false);
     if (framing.clientBodyEndsWithClose()) {
       // A closed connection would tell this client the body is complete; only a reset can not.
-      ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+      client.ctx().channel().config().setOption(ChannelOption.SO_LINGER, 0);
     }
-    connection.closeNow();
+    client.frontend().closeNow();
   }
 
   /** Ends the exchange before any response reached the client: the client gets an error. */
   private void fail(ProxyError error, String details) {
-    outcome.failed(error, null);
+    client.outcome().failed(error, null);
     end(false);
-    connection.closeWithError(new ProxyException(error, details));
+    client.frontend().closeWithError(new ProxyException(error, details));
   }
 
   /** The client connection ended: nothing more to relay. */
@@ -290,11 +287,11 @@ final class HttpExchange {
    */
   private void end(boolean keepUpstream) {
     ended = true;
-    responseDeadline.clear();
+    client.responseDeadline().clear();
     UpstreamConnection used = upstream;
     upstream = null;
     if (keepUpstream) {
-      pool.keep(used);
+      client.pool().keep(used);
     } else {
       used.close();
     }

@@ -57,6 +57,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private final RequestOutcome outcome;
   private ChannelHandlerContext ctx;
   private Deadline responseDeadline;
+  private HttpExchange.ClientSide exchangeSide;
   private State state = State.AWAITING_REQUEST;
   private HttpExchange exchange;
 
@@ -88,6 +89,8 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
                 exchange.responseTimedOut();
               }
             });
+    this.exchangeSide =
+        new HttpExchange.ClientSide(this, ctx, context, outcome, responseDeadline, pool);
   }
 
   @Override
@@ -188,13 +191,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     state = State.CONNECTING;
     HttpExchange next =
         new HttpExchange(
-            this,
-            ctx,
-            context,
-            outcome,
-            responseDeadline,
-            pool,
-            ResponseFraming.Request.of(clientHttp11, clientKeepAlive, head));
+            exchangeSide, ResponseFraming.Request.of(clientHttp11, clientKeepAlive, head));
 
     // The kept upstream connection to this destination, its address judged again on this
     // request's snapshot; or a new one. The refusal callback is made only for a new connection:

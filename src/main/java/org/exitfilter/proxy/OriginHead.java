@@ -17,7 +17,11 @@ final class OriginHead {
   private String hostField;
 
   void rewrite(HttpRequest request, RequestTarget target) {
-    request.setUri(target.originForm());
+    if (request instanceof ClientRequest client) {
+      client.forwardTo(target);
+    } else {
+      request.setUri(target.originForm());
+    }
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     HttpHeaders headers = request.headers();
     HopByHop.strip(headers);

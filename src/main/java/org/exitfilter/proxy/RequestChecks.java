@@ -54,6 +54,10 @@ final class RequestChecks {
   }
 
   private static boolean moreThanOne(HttpHeaders headers, CharSequence name) {
+    if (headers instanceof CompactHeaders compact) {
+      // Every request has a Host field; counting it in place costs no iterator.
+      return compact.count(name) > 1;
+    }
     Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name);
     if (!values.hasNext()) {
       return false;

@@ -1,5 +1,7 @@
 package org.exitfilter.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -14,12 +16,18 @@ import org.exitfilter.net.UrlAuthority;
  * ignored and later regenerated from this, so the origin never sees a host other than the one
  * checked.
  *
+ * <p>The origin form (path and query) is not copied out of the target: {@link
+ * #writeOriginForm(ByteBuf)} writes it from the target's own characters, and only {@link
+ * #originForm()} makes a string of it.
+ *
  * @param destination the normalized host and port
- * @param originForm the path and query to send upstream, never empty
+ * @param uri the absolute-form target as received
+ * @param pathStart where the path (or query, or fragment) of {@code uri} begins: the authority's
+ *     end
  */
-record RequestTarget(HostAndPort destination, String originForm) {
+record RequestTarget(HostAndPort destination, String uri, int pathStart) {
   private static final int HTTP_PORT = 80;
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   /** Whether the target is in origin form ({@code /path}), i.e. addressed to the proxy itself. */
   static boolean isOriginForm(String uri) {
@@ -61,38 +69,47 @@ record RequestTarget(HostAndPort destination, String originForm) {
         last.remember(uri, authorityStart, authorityEnd, destination);
       }
     }
-    String rest = uri.substring(authorityEnd);
-    int fragment = rest.indexOf('#');
-    if (fragment >= 0) {
-      rest = rest.substring(0, fragment);
-    }
-    if (rest.isEmpty()) {
-      rest = "/";
-    } else if (rest.charAt(0) == '?') {
-      rest = "/" + rest;
-    }
-    return new RequestTarget(destination, percentEncodeNonAscii(rest));
+    return new RequestTarget(destination, uri, authorityEnd);
   }
 
   /**
-   * The decoder read each byte of the path as one char (ISO-8859-1), while the encoder writes the
-   * target as UTF-8; a raw non-ASCII byte would reach the origin as two. Percent-encoding those
-   * bytes forwards exactly the bytes the client sent, in the form RFC 3986 allows.
+   * The path and query to send upstream, never empty: what follows the authority up to a fragment,
+   * {@code /} when that is empty, with a {@code /} before a bare query. The decoder read each byte
+   * of the path as one char (ISO-8859-1), while the encoder writes the target as UTF-8; a raw
+   * non-ASCII byte would reach the origin as two. Percent-encoding those bytes forwards exactly the
+   * bytes the client sent, in the form RFC 3986 allows.
    */
-  private static String percentEncodeNonAscii(String latin1) {
-    if (isAscii(latin1)) {
-      return latin1;
+  String originForm() {
+    ByteBuf out = Unpooled.buffer(uri.length() - pathStart + 16);
+    try {
+      writeOriginForm(out);
+      return out.toString(StandardCharsets.US_ASCII);
+    } finally {
+      out.release();
     }
-    StringBuilder out = new StringBuilder(latin1.length() + 16);
-    for (int i = 0; i < latin1.length(); i++) {
-      char c = latin1.charAt(i);
+  }
+
+  /**
+   * Writes {@link #originForm()} as the ASCII bytes it is, without making the string: the upstream
+   * encoder sends it this way. What it writes is part of the client's target, which the decoder has
+   * already checked for what must not be in a request line (spaces, CR, LF), and percent-escapes.
+   */
+  void writeOriginForm(ByteBuf out) {
+    int end = uri.indexOf('#', pathStart);
+    if (end < 0) {
+      end = uri.length();
+    }
+    if (end == pathStart || uri.charAt(pathStart) == '?') {
+      out.writeByte('/');
+    }
+    for (int i = pathStart; i < end; i++) {
+      char c = uri.charAt(i);
       if (c < 0x80) {
-        out.append(c);
+        out.writeByte(c);
       } else {
-        out.append('%').append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+        out.writeByte('%').writeByte(HEX[(c >> 4) & 0xf]).writeByte(HEX[c & 0xf]);
       }
     }
-    return out.toString();
   }
 
   /**

@@ -1,9 +1,11 @@
 package org.exitfilter.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.AsciiString;
+import io.netty.util.CharsetUtil;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
@@ -38,7 +41,7 @@ final class UpstreamCodec
                 .setMaxHeaderSize(maxHeaderSize)
                 .setMaxChunkSize(maxChunkSize)
                 .setHeadersFactory(fields)
-                .setTrailersFactory(CompactHeaders.TRAILERS),
+                .setTrailersFactory(fields.trailers()),
             fields),
         new Encoder());
   }
@@ -51,6 +54,37 @@ final class UpstreamCodec
         methods.offer(request.method());
       }
       super.encode(ctx, msg, out);
+    }
+
+    /**
+     * A forwarded {@link ClientRequest}'s target is written from the client's characters (see
+     * {@link RequestTarget#writeOriginForm}), the rest of the line as Netty's: the same bytes as
+     * Netty's encoder writes for the origin form as a string.
+     */
+    @Override
+    protected void encodeInitialLine(ByteBuf buf, HttpRequest request) throws Exception {
+      RequestTarget target =
+          request instanceof ClientRequest client ? client.forwardedTarget() : null;
+      if (target == null) {
+        super.encodeInitialLine(buf, request);
+        return;
+      }
+      ByteBufUtil.copy(request.method().asciiName(), buf);
+      buf.writeByte(' ');
+      target.writeOriginForm(buf);
+      buf.writeByte(' ');
+      buf.writeCharSequence(request.protocolVersion().text(), CharsetUtil.US_ASCII);
+      buf.writeShort(('\r' << 8) | '\n');
+    }
+
+    /** Fields by index, not through an iterator per request (see {@link CompactHeaders#encode}). */
+    @Override
+    protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+      if (headers instanceof CompactHeaders compact) {
+        compact.encode(buf);
+      } else {
+        super.encodeHeaders(headers, buf);
+      }
     }
   }
 
@@ -72,7 +106,7 @@ final class UpstreamCodec
       super.decode(ctx, in, out);
       for (int i = before; i < out.size(); i++) {
         if (out.get(i) instanceof HttpResponse response) {
-          fields.decoded(response.headers());
+          fields.decoded(response);
         }
       }
     }

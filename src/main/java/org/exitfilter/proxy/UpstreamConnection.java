@@ -3,15 +3,59 @@ package org.exitfilter.proxy;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.util.List;
+import org.exitfilter.match.Matcher;
+import org.exitfilter.match.Verdict;
 import org.exitfilter.net.HostAndPort;
 
 /**
  * One upstream HTTP connection of one client connection: its channel, the relay at the end of its
  * pipeline (linked to the exchange it serves, if any), the destination it was opened for and the
- * address it reached, as the one-element list the guard re-checks whenever it is reused.
+ * address it reached, as the one-element list the guard re-checks whenever it is reused. It also
+ * remembers the blocklist snapshot and name verdict its address was last allowed on (see {@link
+ * DestinationAccess#recheck}). Confined to the client connection's event loop.
  */
-record UpstreamConnection(
-    Channel channel, UpstreamRelay relay, HostAndPort destination, List<InetAddress> address) {
+final class UpstreamConnection {
+  private final Channel channel;
+  private final UpstreamRelay relay;
+  private final HostAndPort destination;
+  private final List<InetAddress> address;
+  private Matcher allowedOn;
+  private Verdict allowedWith;
+
+  UpstreamConnection(
+      Channel channel, UpstreamRelay relay, HostAndPort destination, List<InetAddress> address) {
+    this.channel = channel;
+    this.relay = relay;
+    this.destination = destination;
+    this.address = address;
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  UpstreamRelay relay() {
+    return relay;
+  }
+
+  HostAndPort destination() {
+    return destination;
+  }
+
+  List<InetAddress> address() {
+    return address;
+  }
+
+  /** Whether the address was last allowed on exactly this snapshot and this name verdict. */
+  boolean allowedOn(Matcher matcher, Verdict nameVerdict) {
+    return matcher == allowedOn && nameVerdict == allowedWith;
+  }
+
+  /** The policy allowed the address on this snapshot with this name verdict. */
+  void allowed(Matcher matcher, Verdict nameVerdict) {
+    this.allowedOn = matcher;
+    this.allowedWith = nameVerdict;
+  }
 
   void close() {
     relay.unlink();

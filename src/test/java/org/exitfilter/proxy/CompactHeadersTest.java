@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -44,22 +45,77 @@ class CompactHeadersTest {
   }
 
   @Test
-  void aFixedLengthResponseEndsWithoutTrailersAndTrailersCanStillBeAdded() {
-    EmbeddedChannel upstream = upstreamAwaitingGet();
+  void aFixedLengthResponseEndsWithEmptyReadOnlyTrailersAsNettysEmptyLastContent() {
+    EmbeddedChannel upstream = upstreamAwaitingGets(1);
     try {
       upstream.writeInbound(
           Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", ISO_8859_1));
       ReferenceCountUtil.release(upstream.readInbound());
       LastHttpContent last = upstream.readInbound();
+      assertThat(last.content().toString(ISO_8859_1)).isEqualTo("hi");
       assertThat(last.trailingHeaders().isEmpty()).isTrue();
-      last.trailingHeaders().add("X-Late", "1");
-      assertThat(last.trailingHeaders().get("x-late")).isEqualTo("1");
-      assertThatThrownBy(() -> last.trailingHeaders().add("Content-Length", "2"))
-          .as("framing fields are refused in trailers, as by Netty's own trailers")
-          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> last.trailingHeaders().add("X-Late", "1"))
+          .as("read-only, as the trailers of LastHttpContent.EMPTY_LAST_CONTENT")
+          .isInstanceOf(UnsupportedOperationException.class);
       last.release();
     } finally {
       upstream.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void trailersOfAChunkedResponseBetweenFixedLengthOnesOnOneConnectionAreKept() {
+    String fixed = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
+    String chunked =
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5\r\nhello\r\n0\r\nChecksum: abc\r\n\r\n";
+
+    // Each arrives in a read of its own, and all of them in one read.
+    for (boolean oneRead : new boolean[] {false, true}) {
+      EmbeddedChannel upstream = upstreamAwaitingGets(3);
+      EmbeddedChannel client = new EmbeddedChannel(new ClientResponseEncoder());
+      try {
+        if (oneRead) {
+          upstream.writeInbound(Unpooled.copiedBuffer(fixed + chunked + fixed, ISO_8859_1));
+        } else {
+          for (String response : List.of(fixed, chunked, fixed)) {
+            upstream.writeInbound(Unpooled.copiedBuffer(response, ISO_8859_1));
+          }
+        }
+        Object message;
+        while ((message = upstream.readInbound()) != null) {
+          client.writeOutbound(message);
+        }
+        assertThat(drain(client)).as("one read: %s", oneRead).isEqualTo(fixed + chunked + fixed);
+      } finally {
+        upstream.finishAndReleaseAll();
+        client.finishAndReleaseAll();
+      }
+    }
+  }
+
+  @Test
+  void trailersOfAChunkedRequestAfterOneWithAContentLengthAreKept() {
+    String fixed =
+        "POST http://example.org/ HTTP/1.1\r\nHost: example.org\r\n"
+            + "Content-Length: 2\r\n\r\nhi";
+    String chunked =
+        "POST http://example.org/ HTTP/1.1\r\nHost: example.org\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nChecksum: abc\r\n\r\n";
+    EmbeddedChannel strict = new EmbeddedChannel(new StrictRequestDecoder(8192, 65536));
+    try {
+      strict.writeInbound(Unpooled.copiedBuffer(fixed + chunked, ISO_8859_1));
+      List<String> trailers = new ArrayList<>();
+      Object message;
+      while ((message = strict.readInbound()) != null) {
+        if (message instanceof LastHttpContent last) {
+          trailers.add(last.trailingHeaders().entries().toString());
+        }
+        ReferenceCountUtil.release(message);
+      }
+      assertThat(trailers).containsExactly("[]", "[Checksum=abc]");
+    } finally {
+      strict.finishAndReleaseAll();
     }
   }
 
@@ -83,6 +139,27 @@ class CompactHeadersTest {
     assertThat(strict.headers().get("user-agent")).isEqualTo("spaced");
     assertThat(strict.headers().size()).isEqualTo(netty.headers().size());
     assertThat(encode(strict)).isEqualTo(encode(netty));
+    assertThat(encodeUpstream(strict))
+        .as("the upstream encoder writes the fields as Netty's own")
+        .isEqualTo(encode(netty));
+  }
+
+  @Test
+  void bytesOutsideAsciiInAResponseFieldReachTheClientAsThroughNettysOwnCodec() {
+    String response = "HTTP/1.1 200 OK\r\nX-Latin: caf\u00e9 \u00ff\r\nContent-Length: 0\r\n\r\n";
+
+    EmbeddedChannel netty =
+        new EmbeddedChannel(new HttpResponseDecoder(), new HttpResponseEncoder());
+    try {
+      netty.writeInbound(Unpooled.copiedBuffer(response, ISO_8859_1));
+      Object message;
+      while ((message = netty.readInbound()) != null) {
+        netty.writeOutbound(message);
+      }
+      assertThat(relayResponse(response)).isEqualTo(drain(netty));
+    } finally {
+      netty.finishAndReleaseAll();
+    }
   }
 
   @Test
@@ -175,18 +252,20 @@ class CompactHeadersTest {
     assertThat(compact.isEmpty()).as("nothing refused was kept").isTrue();
   }
 
-  private static EmbeddedChannel upstreamAwaitingGet() {
+  private static EmbeddedChannel upstreamAwaitingGets(int requests) {
     EmbeddedChannel upstream = new EmbeddedChannel(new UpstreamCodec(4096, 8192, 65536));
-    upstream.writeOutbound(
-        new DefaultFullHttpRequest(
-            HttpVersion.HTTP_1_1, HttpMethod.GET, "/", Unpooled.EMPTY_BUFFER));
-    ReferenceCountUtil.release(upstream.readOutbound());
+    for (int i = 0; i < requests; i++) {
+      upstream.writeOutbound(
+          new DefaultFullHttpRequest(
+              HttpVersion.HTTP_1_1, HttpMethod.GET, "/", Unpooled.EMPTY_BUFFER));
+      ReferenceCountUtil.release(upstream.readOutbound());
+    }
     return upstream;
   }
 
   private static String relayResponse(String response) {
-    EmbeddedChannel upstream = upstreamAwaitingGet();
-    EmbeddedChannel client = new EmbeddedChannel(new HttpResponseEncoder());
+    EmbeddedChannel upstream = upstreamAwaitingGets(1);
+    EmbeddedChannel client = new EmbeddedChannel(new ClientResponseEncoder());
     try {
       upstream.writeInbound(Unpooled.copiedBuffer(response, ISO_8859_1));
       Object message;
@@ -217,6 +296,16 @@ class CompactHeadersTest {
 
   private static String encode(HttpRequest request) {
     EmbeddedChannel channel = new EmbeddedChannel(new HttpRequestEncoder());
+    try {
+      channel.writeOutbound(request, LastHttpContent.EMPTY_LAST_CONTENT);
+      return drain(channel);
+    } finally {
+      channel.finishAndReleaseAll();
+    }
+  }
+
+  private static String encodeUpstream(HttpRequest request) {
+    EmbeddedChannel channel = new EmbeddedChannel(new UpstreamCodec(4096, 8192, 65536));
     try {
       channel.writeOutbound(request, LastHttpContent.EMPTY_LAST_CONTENT);
       return drain(channel);

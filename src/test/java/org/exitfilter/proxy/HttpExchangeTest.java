@@ -59,12 +59,13 @@ class HttpExchangeTest {
     outcome.begin();
     exchange =
         new HttpExchange(
-            client.channel.pipeline().get(HttpProxyFrontend.class),
-            ctx,
-            client.context,
-            outcome,
-            new Deadline(ctx.executor(), () -> {}),
-            pool,
+            new HttpExchange.ClientSide(
+                client.channel.pipeline().get(HttpProxyFrontend.class),
+                ctx,
+                client.context,
+                outcome,
+                new Deadline(ctx.executor(), () -> {}),
+                pool),
             new ResponseFraming.Request(true, true, false));
   }
 

@@ -32,7 +32,8 @@ class RequestTargetFuzzTest {
         .as("origin form of %s is ASCII: it is written as UTF-8 upstream", uri)
         .isTrue();
     RequestTarget again = reparse("http://" + target.hostHeader() + path);
-    assertThat(again).as("rebuilt from %s", uri).isEqualTo(target);
+    assertThat(again.destination()).as("rebuilt from %s", uri).isEqualTo(target.destination());
+    assertThat(again.originForm()).as("rebuilt from %s", uri).isEqualTo(path);
   }
 
   @FuzzTest(maxDuration = "2m")

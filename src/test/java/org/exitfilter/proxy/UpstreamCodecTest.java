@@ -8,18 +8,99 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class UpstreamCodecTest {
   private static final String RESPONSE =
       "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 5\r\nx-custom: 1\r\n\r\n";
+
+  @Test
+  void aForwardedRequestLineIsTheOneNettyWritesForItsOriginFormAsAString() throws Exception {
+    Map<String, String> originForms = new LinkedHashMap<>();
+    originForms.put("http://example.org", "/");
+    originForms.put("http://example.org/", "/");
+    originForms.put("http://example.org?q=1", "/?q=1");
+    originForms.put("http://example.org#top", "/");
+    originForms.put("http://example.org/a/b?c=d#e", "/a/b?c=d");
+    originForms.put(
+        "http://user:pw@example.org:8080/p?x=http://other.test/#f", "/p?x=http://other.test/");
+    originForms.put("HTTP://Example.ORG:80/caf\u00e9?\u00ff=1", "/caf%E9?%FF=1");
+    originForms.put("http://example.org/%20a?b#c#d", "/%20a?b");
+    originForms.put("http://example.org/?#", "/?");
+    for (Map.Entry<String, String> target : originForms.entrySet()) {
+      for (String version : new String[] {"HTTP/1.1", "HTTP/1.0", "HTTP/1.2"}) {
+        assertForwardedAsNettyWouldWriteTheOriginForm(target.getKey(), version, target.getValue());
+      }
+    }
+  }
+
+  private static void assertForwardedAsNettyWouldWriteTheOriginForm(
+      String target, String version, String originForm) throws Exception {
+    String head = "GET " + target + " " + version + "\r\nHost: example.org\r\nX-A: 1\r\n\r\n";
+    HttpRequest request = decode(head);
+    assertThat(request instanceof ClientRequest)
+        .as("a version Netty has no constant for is made by Netty itself: %s", version)
+        .isEqualTo(!version.equals("HTTP/1.2"));
+    RequestTarget parsed = RequestTarget.parse(request.uri());
+    new OriginHead().rewrite(request, parsed);
+
+    HttpRequest asString = decode(head);
+    asString.setUri(parsed.originForm());
+    asString.setProtocolVersion(HttpVersion.HTTP_1_1);
+    asString.headers().set(request.headers());
+
+    assertThat(parsed.originForm()).as(target).isEqualTo(originForm);
+    assertThat(request.uri()).as(target).isEqualTo(originForm);
+    assertThat(encodeUpstream(request))
+        .as("request line for %s in %s", target, version)
+        .isEqualTo(encodeNetty(asString))
+        .startsWith("GET " + originForm + " HTTP/1.1\r\n");
+  }
+
+  private static HttpRequest decode(String head) {
+    EmbeddedChannel channel = new EmbeddedChannel(new StrictRequestDecoder(8192, 65536));
+    try {
+      channel.writeInbound(Unpooled.copiedBuffer(head, ISO_8859_1));
+      HttpRequest request = channel.readInbound();
+      assertThat(request.decoderResult().isSuccess()).as(head).isTrue();
+      return request;
+    } finally {
+      channel.finishAndReleaseAll();
+    }
+  }
+
+  private static String encodeUpstream(HttpRequest request) {
+    return encodeWith(new EmbeddedChannel(new UpstreamCodec(4096, 8192, 65536)), request);
+  }
+
+  private static String encodeNetty(HttpRequest request) {
+    return encodeWith(new EmbeddedChannel(new HttpRequestEncoder()), request);
+  }
+
+  private static String encodeWith(EmbeddedChannel channel, HttpRequest request) {
+    try {
+      channel.writeOutbound(request, LastHttpContent.EMPTY_LAST_CONTENT);
+      StringBuilder out = new StringBuilder();
+      ByteBuf part;
+      while ((part = channel.readOutbound()) != null) {
+        out.append(part.toString(ISO_8859_1));
+        part.release();
+      }
+      return out.toString();
+    } finally {
+      channel.finishAndReleaseAll();
+    }
+  }
 
   @Test
   void aResponseToHeadEndsWithItsHeadWhateverItsContentLengthSays() {
