@@ -4,7 +4,8 @@
 # the exit's own (local). Issue 11 asks the shared list to keep issue 9's goal: RSS <= 160 MB with
 # a million bans under load. About 5 minutes.
 #
-#   [EXITFILTER_JAVA_OPTS=...] benchmarks/shared/rss-load.sh [--duration SECONDS] [--only shared|local] [--nmt] [--keep]
+#   [EXITFILTER_JAVA_OPTS=...] benchmarks/shared/rss-load.sh [--duration SECONDS] [--only shared|local] [--nmt]
+#       [--signing-key TYPE] [--shrink-after-idle PERCENT] [--keep]
 #
 # Each exit is started through bin/exitfilter (the launcher's options), alone with the git server
 # and an nginx origin. Per exit: the seconds from its start until it refuses a name of the list
@@ -13,19 +14,26 @@
 # origin (benchmarks/load/proxy.lua), RSS at the end of the load and 30 s later, and the peak
 # (VmHWM). --nmt starts the exits with -XX:NativeMemoryTracking=summary (a few MB more) and adds
 # `jcmd VM.native_memory summary` and the top of `GC.class_histogram` after the load to the
-# report. Writes benchmarks/shared/results/RSS-LOAD-<date>.md and prints it. Loopback only.
+# report. Two what-ifs: --signing-key ecdsa signs the list with an ECDSA key instead of Ed25519
+# (with EXITFILTER_JAVA_OPTS=-Dorg.apache.sshd.security.provider.BC.enabled=false the exit then
+# never loads Bouncy Castle, which MINA sshd needs only for Ed25519); --shrink-after-idle PERCENT
+# runs one full collection at the end of the idle 40 s with MaxHeapFreeRatio=PERCENT (set through
+# jcmd, then back to the launcher's), as a tighter shrink after a list's build would. Writes
+# benchmarks/shared/results/RSS-LOAD-<date>.md and prints it. Loopback only.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT_DIR="$ROOT/benchmarks/shared/results"
-DURATION=60 ONLY="" NMT=0 KEEP=0
+DURATION=60 ONLY="" NMT=0 KEEP=0 KEY_TYPE=ed25519 SHRINK=""
 while (($#)); do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --nmt) NMT=1; shift ;;
+    --signing-key) KEY_TYPE=$2; shift 2 ;;
+    --shrink-after-idle) SHRINK=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -53,7 +61,7 @@ start_origin
 # with an SSH key made here (gpg.format=ssh, as the signers of a network sign), served by git
 # daemon.
 log "making the signed repository"
-ssh-keygen -q -t ed25519 -N '' -C bench@example.net -f "$WORK/signer"
+ssh-keygen -q -t "$KEY_TYPE" -N '' -C bench@example.net -f "$WORK/signer"
 mkdir -p "$WORK/repo" "$WORK/served"
 git init -q -b main "$WORK/repo"
 cp "$WORK/lists/blocklist-1m.yaml" "$WORK/repo/blocklist.yaml"
@@ -109,6 +117,15 @@ EOF
   [[ -n $start_to_403 ]] || die "$kind exit did not refuse $BANNED within 300 s"
   log "$kind: refuses the list's names after $start_to_403 s; 40 s idle"
   sleep 40
+  if [[ -n $SHRINK ]]; then
+    local ratio
+    ratio=$(jcmd "$pid" VM.flags | grep -o 'MaxHeapFreeRatio=[0-9]*' | cut -d= -f2)
+    log "$kind: RSS $(rss_mib "$pid") MiB; one full collection with MaxHeapFreeRatio=$SHRINK (then $ratio)"
+    jcmd "$pid" VM.set_flag MaxHeapFreeRatio "$SHRINK" >/dev/null
+    jcmd "$pid" GC.run >/dev/null
+    jcmd "$pid" VM.set_flag MaxHeapFreeRatio "$ratio" >/dev/null
+    sleep 5
+  fi
   idle=$(rss_mib "$pid")
   log "$kind: idle RSS $idle MiB; $DURATION s of load"
   run_wrk 1m "$kind" small-50 1
@@ -141,6 +158,8 @@ REPORT="$OUT_DIR/RSS-LOAD-$(date -u +%Y-%m-%d-%H%M).md"
   echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- JDK: $(java -version 2>&1 | sed -n 2p); origin: $ORIGIN_KIND; git daemon $(git --version | awk '{ print $3 }')"
   [[ -n ${EXITFILTER_JAVA_OPTS:-} ]] && echo "- EXITFILTER_JAVA_OPTS=$EXITFILTER_JAVA_OPTS (after the launcher's options)"
+  [[ $KEY_TYPE != ed25519 ]] && echo "- The list signed with an SSH key of type $KEY_TYPE (--signing-key)"
+  [[ -n $SHRINK ]] && echo "- At the end of the idle 40 s, one full collection with MaxHeapFreeRatio=$SHRINK, then the launcher's value again (--shrink-after-idle)"
   echo "- Load: wrk -t$WRK_THREADS -c50 -d${DURATION}s, GET /small through the exit (benchmarks/load/proxy.lua)"
   echo
   echo "| list | -Xmx | start to 403 s | RSS idle 40 s after MiB | req/s | exit CPU % | RSS at the end of the load MiB | RSS 30 s later MiB | VmHWM MiB |"
