@@ -67,7 +67,7 @@ final class ListFileReader {
   /**
    * The file's length and its line breaks ({@code \n} or {@code \r}), or zeros when it cannot be
    * read (reading it again then says why): what sizes the entries' arrays once. One pass over bytes
-   * the page cache holds, about 5 ms for a million lines once compiled.
+   * the page cache holds, about 5 ms for a million lines.
    */
   private static long[] shapeOf(Path file) {
     long length = 0;
@@ -76,27 +76,17 @@ final class ListFileReader {
     try (InputStream in = Files.newInputStream(file)) {
       for (int read; (read = in.read(buffer)) > 0; ) {
         length += read;
-        breaks += lineBreaks(buffer, read);
+        for (int i = 0; i < read; i++) {
+          byte b = buffer[i];
+          if (b == '\n' || b == '\r') {
+            breaks++;
+          }
+        }
       }
     } catch (IOException | RuntimeException e) {
       return new long[] {0, 0};
     }
     return new long[] {length, breaks};
-  }
-
-  /**
-   * The line breaks in {@code bytes[0, length)}. A method of its own, called once per buffer, so
-   * that the JIT compiles it whole after a few calls: as a loop inside {@link #shapeOf} it ran
-   * interpreted until the compiler replaced the running loop, which at the start, with the
-   * compiler's queue full, was most of the time a million-line list took to load.
-   */
-  private static int lineBreaks(byte[] bytes, int length) {
-    int breaks = 0;
-    for (int i = 0; i < length; i++) {
-      byte b = bytes[i];
-      breaks += (b == '\n' || b == '\r') ? 1 : 0;
-    }
-    return breaks;
   }
 
   /** Reads the list, keeping each valid line's entries and reporting bad lines. */

@@ -95,32 +95,23 @@ final class NameEntries {
       Run run = runs.get(r);
       for (int i = firstOf[r], k = 0; i < firstOf[r + 1]; i++, k++) {
         int length = run.copy(k, scratch, 0);
-        if (!describe(scratch, length, hashes, labels, i) && firstBad < 0) {
+        long hash = 0;
+        int dots = 0;
+        boolean normalized = length > 0;
+        for (int c = length - 1; c >= 0; c--) {
+          int b = scratch[c] & 0xFF;
+          hash = NameHash.step(hash, (char) b);
+          dots += b == '.' ? 1 : 0;
+          normalized &= b <= 0x7E && b > 0x20 && (b < 'A' || b > 'Z');
+        }
+        hashes[i] = hash;
+        labels[i] = (byte) (dots + 1);
+        if (!normalized && firstBad < 0) {
           firstBad = i;
         }
       }
     }
     return firstBad;
-  }
-
-  /**
-   * Hashes the name in {@code name[0, length)} into {@code hashes[i]} and counts its labels into
-   * {@code labels[i]}; whether it is normalized. One call per entry, so that the JIT compiles it
-   * after a few thousand entries of the first list, rather than replacing a running loop.
-   */
-  private static boolean describe(byte[] name, int length, long[] hashes, byte[] labels, int i) {
-    long hash = 0;
-    int dots = 0;
-    boolean normalized = length > 0;
-    for (int c = length - 1; c >= 0; c--) {
-      int b = name[c] & 0xFF;
-      hash = NameHash.step(hash, (char) b);
-      dots += b == '.' ? 1 : 0;
-      normalized &= b <= 0x7E && b > 0x20 && (b < 'A' || b > 'Z');
-    }
-    hashes[i] = hash;
-    labels[i] = (byte) (dots + 1);
-    return normalized;
   }
 
   boolean sameValue(int a, int b) {
