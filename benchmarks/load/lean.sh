@@ -308,7 +308,7 @@ reload() { # instance: append one new name to its list in place; time until it g
   # the first 403. It replaces a shell and a curl forked per poll, whose own CPU (50 forks and curl
   # starts a second on two cores) slowed the reload it timed, and whose start-up was in each figure.
   local out="$WORK/reload-poll-$i.txt" fifo="$WORK/reload-go-$i"
-  mkfifo "$fifo"
+  rm -f "$fifo" && mkfifo "$fifo"
   record_cmd "java $HERE/ReloadPoll.java 127.0.0.1:$port http://NAME/small NAME $RELOAD_POLL_MS 2 $RELOAD_TIMEOUT"
   # Opened for reading and writing, a pipe never blocks its opener, whether the poller is there.
   exec {go}<>"$fifo"
