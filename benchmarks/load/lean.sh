@@ -29,7 +29,7 @@ LISTS ("10k 1m"), SYSTEMS ("exitfilter squid"), BASELINE_JAR (adds exitfilter-be
 java -jar BASELINE_JAR), BASELINE_JAVA_OPTS, JAVA_OPTS (exitfilter's JVM options: passed as
 EXITFILTER_JAVA_OPTS to bin/exitfilter when the checkout has it, else to java -jar),
 IDLE_CONNS (10000), BUSY_CONNS (9000), BUSY_SECONDS (20), MANY_LIST (1m), RELOAD_TIMEOUT (s, 120),
-RELOAD_POLL_MS (ms between the reload's polls, 10), RELOAD_LATE (s after the last reload for the
+RELOAD_POLL_MS (ms between the reload's polls, 20), RELOAD_LATE (s after the last reload for the
 late RSS sample, 35),
 PORT_BASE (default the first free block of ten from 18580), PROXY_CPUS, LOAD_CPUS (with --pin),
 ORIGIN_HOST (localhost), ORIGIN_SERVER (auto, nginx or netty), MAX_MINUTES (35; quick 15).
@@ -66,7 +66,7 @@ IDLE_CONNS="${IDLE_CONNS:-10000}"
 BUSY_CONNS="${BUSY_CONNS:-9000}"
 MANY_LIST="${MANY_LIST:-1m}"
 RELOAD_TIMEOUT="${RELOAD_TIMEOUT:-120}"
-RELOAD_POLL_MS="${RELOAD_POLL_MS:-10}"
+RELOAD_POLL_MS="${RELOAD_POLL_MS:-20}"
 PORT_BASE_GIVEN=${PORT_BASE:+1}
 PORT_BASE="${PORT_BASE:-18580}"
 ORIGIN_HOST="${ORIGIN_HOST:-localhost}"
