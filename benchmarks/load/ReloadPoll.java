@@ -17,9 +17,9 @@ import java.util.List;
  * connection through the proxy every INTERVAL_MS and sends one GET for a name just added to the
  * list, until the first response 403 arrives; prints the milliseconds from that moment to it.
  *
- * <p>It replaces a poller that forked a shell and a curl per poll: on a 2-core machine, 50 forks
- * and curl start-ups a second took CPU from the very reload being timed, and each figure carried a
- * curl start-up. Here one JVM, started and warmed up before the edit, does every poll on one thread
+ * <p>It replaces a poller that forked a subshell and a curl per poll: on a 2-core machine each poll
+ * cost about 150 ms of CPU, taken from the very reload being timed, so that it managed 3 or 4 polls
+ * a second rather than 50, and each figure carried a curl start-up. Here one JVM, started and warmed up before the edit, does every poll on one thread
  * (NIO), so that a poll costs a socket and a few hundred bytes.
  *
  * <p>{@code java ReloadPoll.java 127.0.0.1:PORT URL HOST INTERVAL_MS PER_POLL_S TIMEOUT_S}. It

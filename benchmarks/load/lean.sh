@@ -305,8 +305,9 @@ reload() { # instance: append one new name to its list in place; time until it g
   # bounded to 2 s (until the ban applies, a request for the name waits on a DNS server that does
   # not exist, loopback where nothing answers, so the polls overlap). Its first request, before
   # the edit, must not get 403. It is told the edit's time on a pipe, and prints the ms from it to
-  # the first 403. It replaces a shell and a curl forked per poll, whose own CPU (50 forks and curl
-  # starts a second on two cores) slowed the reload it timed, and whose start-up was in each figure.
+  # the first 403. It replaces a subshell and a curl forked per poll, which cost about 150 ms of
+  # CPU a poll on the 2-core VM (3 or 4 polls a second, not 50), took that CPU from the reload it
+  # timed, and saw the 403 0.2 to 0.6 s after the proxy logged the reload (README, How lean).
   local out="$WORK/reload-poll-$i.txt" fifo="$WORK/reload-go-$i"
   rm -f "$fifo" && mkfifo "$fifo"
   record_cmd "java $HERE/ReloadPoll.java 127.0.0.1:$port http://NAME/small NAME $RELOAD_POLL_MS 2 $RELOAD_TIMEOUT"
