@@ -12,9 +12,10 @@ import org.exitfilter.net.IpNetwork;
  * <p>A list can hold a million entries, and they differ only in their value and line: kind, ports,
  * reason, requester, dates and reference are the list's own ({@link #template()}). So the values
  * are stored as their normalized ASCII bytes, one after the other, with where each ends and the
- * line it came from: about the value's length plus eight bytes an entry, where a {@code Rule} with
- * its {@code Source} and {@code String} cost about 150. {@link #rule} builds the full record of an
- * entry when one is asked for ({@code check}, the block page, {@code validate}).
+ * line it came from: about the value's length plus eight bytes an entry (four when every entry is
+ * the next line, as in most lists), where a {@code Rule} with its {@code Source} and {@code String}
+ * cost about 150. {@link #rule} builds the full record of an entry when one is asked for ({@code
+ * check}, the block page, {@code validate}).
  */
 public final class ListEntries {
   private final Path file;
@@ -22,7 +23,11 @@ public final class ListEntries {
   private final EntryReader.Details details;
   private final byte[] values;
   private final int[] ends;
+
+  /** Entry {@code i}'s line, or {@code null} when it is {@code i + lineShift} for every entry. */
   private final int[] lines;
+
+  private final int lineShift;
 
   /** The number of entries: the arrays may be a little longer (see {@link Builder#build}). */
   private final int size;
@@ -36,6 +41,7 @@ public final class ListEntries {
       byte[] values,
       int[] ends,
       int[] lines,
+      int lineShift,
       int size,
       ReadContent content) {
     this.file = file;
@@ -44,6 +50,7 @@ public final class ListEntries {
     this.values = values;
     this.ends = ends;
     this.lines = lines;
+    this.lineShift = lineShift;
     this.size = size;
     this.content = content;
   }
@@ -64,7 +71,7 @@ public final class ListEntries {
    * the arrays.
    */
   public ListEntries withFile(Path file) {
-    return new ListEntries(file, kind, details, values, ends, lines, size, content);
+    return new ListEntries(file, kind, details, values, ends, lines, lineShift, size, content);
   }
 
   /** The kind of every entry of the list: domain, host or network. */
@@ -109,12 +116,12 @@ public final class ListEntries {
 
   /** The 1-based line entry {@code i} was read from. */
   public int line(int i) {
-    return lines[i];
+    return lines == null ? i + lineShift : lines[i];
   }
 
   /** The full record of entry {@code i}, built on each call. */
   public Rule rule(int i) {
-    return rule(value(i), lines[i]);
+    return rule(value(i), line(i));
   }
 
   /**
@@ -158,7 +165,15 @@ public final class ListEntries {
     private final EntryReader.ListSpec spec;
     private byte[] values;
     private int[] ends;
+
+    /**
+     * {@code null} while every entry's line is its index plus {@link #lineShift}: a list of one
+     * name per line, with any comments above the names, needs no array of lines, which at a million
+     * entries is 4 MB less to allocate during a reload and to keep.
+     */
     private int[] lines;
+
+    private int lineShift;
     private int size;
     private int used;
 
@@ -172,7 +187,6 @@ public final class ListEntries {
       this.values = new byte[capacity(fileBytes, 1 << 12)];
       int entries = capacity(lineBreaks + 1, 1 << 8);
       this.ends = new int[entries];
-      this.lines = new int[entries];
     }
 
     private static int capacity(long wanted, int least) {
@@ -208,13 +222,25 @@ public final class ListEntries {
       if (size == ends.length) {
         int wanted = ends.length + (ends.length >> 1);
         ends = Arrays.copyOf(ends, wanted);
-        lines = Arrays.copyOf(lines, wanted);
+        if (lines != null) {
+          lines = Arrays.copyOf(lines, wanted);
+        }
       }
     }
 
     private void finish(int line) {
       ends[size] = used;
-      lines[size] = line;
+      if (size == 0) {
+        lineShift = line;
+      } else if (lines == null && line != size + lineShift) {
+        lines = new int[ends.length];
+        for (int i = 0; i < size; i++) {
+          lines[i] = i + lineShift;
+        }
+      }
+      if (lines != null) {
+        lines[size] = line;
+      }
       size++;
     }
 
@@ -225,7 +251,8 @@ public final class ListEntries {
           spec.details(),
           fitted(values, used),
           fitted(ends, size),
-          fitted(lines, size),
+          lines == null ? null : fitted(lines, size),
+          lineShift,
           size,
           content);
     }
