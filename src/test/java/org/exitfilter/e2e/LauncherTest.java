@@ -290,8 +290,19 @@ class LauncherTest {
   }
 
   @Test
-  void theHeapTakesTransparentHugePagesExactlyWhenTheKernelOffersThem() throws Exception {
+  void aSmallListsHeapKeepsSmallPages() throws Exception {
     blocklistWithAListOf(10);
+
+    Launch launch = launch(Map.of(), "run", "--config", config.toString());
+
+    assertThat(launch.jvmOptions())
+        .as("a small list: a huge page would be resident whole, for little gain at its start")
+        .doesNotContain(constantText("HUGE_PAGES"));
+  }
+
+  @Test
+  void aBigListsHeapTakesTransparentHugePagesExactlyWhenTheKernelOffersThem() throws Exception {
+    blocklistWithAListOf((int) constant("HUGE_PAGES_FROM_ENTRIES"));
     Path setting = Path.of(constantText("THP_SETTING"));
     String mode = Files.isReadable(setting) ? Files.readString(setting) : "";
     boolean offered = mode.contains("[always]") || mode.contains("[madvise]");
