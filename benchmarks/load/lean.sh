@@ -148,12 +148,11 @@ start_origin
 
 # ------------------------------------------------------------------ starting, and launch time
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 # The start is polled without starting a process per poll: on a 2-core machine a poll every 10 ms
 # that forked a subshell, date and sleep took a good part of a core from the process whose start
 # it timed (Squid's and exitfilter's alike). EPOCHREALTIME is the same clock as date's.
 epoch_ms() { local t=${EPOCHREALTIME/./}; REPLY=$((t / 1000)); }
+now_ms() { epoch_ms; echo "$REPLY"; } # the same clock, where a subshell does not matter
 listening() { { exec {LISTENING_FD}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1; exec {LISTENING_FD}>&-; }
 nap() { # seconds: sleep without /bin/sleep (read's timeout on a pipe no one writes to)
   [[ -n ${NAP_FD:-} ]] || exec {NAP_FD}<> <(:)
