@@ -228,7 +228,11 @@ start_instance() { # instance: starts it, measures launch to listening and to a 
   if [[ $v == exitfilter* ]]; then
     MPIDS[$i]=$(jvm_pid "${PIDS[$i]}")
     local jp=${MPIDS[$i]}
-    fact "$i" jvm_cmdline "$(tr '\0' ' ' <"/proc/$jp/cmdline" 2>/dev/null || true)"
+    # The C library's settings the launcher puts in java's environment (MALLOC_ARENA_MAX) lead
+    # the command line, as a shell would show them.
+    local malloc_env
+    malloc_env=$(tr '\0' '\n' <"/proc/$jp/environ" 2>/dev/null | grep '^MALLOC_' | xargs || true)
+    fact "$i" jvm_cmdline "${malloc_env:+$malloc_env }$(tr '\0' ' ' <"/proc/$jp/cmdline" 2>/dev/null || true)"
     fact "$i" jvm_args "$(jcmd "$jp" VM.command_line 2>/dev/null | sed -n 's/^jvm_args: //p' || true)"
     fact "$i" jvm_flags "$(jcmd "$jp" VM.flags 2>/dev/null | tail -1 || true)"
   fi

@@ -58,6 +58,7 @@ class LauncherTest {
         """
         #!/bin/sh
         if [ "$1" = -version ]; then echo 'openjdk version "17.0.15" 2025-04-15' >&2; exit 0; fi
+        echo "java saw MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX-unset}" >&2
         printf '%s\\n' "$@"
         """);
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -102,9 +103,8 @@ class LauncherTest {
     assertThat(launch.jvmOptions())
         .as("the rule: base + ceil(entries * bytes per entry / 2^20) MiB")
         .contains("-Xmx" + heap + "m")
+        .as("starts at most at the cap, the floor it shrinks back to after a load")
         .contains("-XX:InitialHeapSize=" + Math.min(heap, constant("INITIAL_HEAP_CAP_MIB")) + "m")
-        .as("free to shrink below its start after the full collection that follows a load")
-        .contains("-XX:MinHeapSize=" + constant("MIN_HEAP_MIB") + "m")
         .noneMatch(o -> o.startsWith("-Xms"));
   }
 
@@ -411,6 +411,18 @@ class LauncherTest {
   }
 
   @Test
+  void theCLibraryKeepsFewPoolsOfMemoryUnlessTheOperatorSetsHowMany() throws Exception {
+    blocklistWithAListOf(10);
+
+    Launch byDefault = launch(Map.of(), "run", "--config", config.toString());
+    Launch operators = launch(Map.of("MALLOC_ARENA_MAX", "4"), "run", "--config", "" + config);
+
+    assertThat(byDefault.err())
+        .contains("java saw MALLOC_ARENA_MAX=" + constant("MALLOC_ARENAS") + "\n");
+    assertThat(operators.err()).contains("java saw MALLOC_ARENA_MAX=4\n");
+  }
+
+  @Test
   void aMissingJarIsAClearErrorWithExitCode2() throws Exception {
     Files.delete(jar);
 
@@ -451,7 +463,9 @@ class LauncherTest {
     List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    builder.environment().keySet().removeIf(k -> k.startsWith("EXITFILTER_"));
+    builder.environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("EXITFILTER_") || k.equals("MALLOC_ARENA_MAX"));
     builder.environment().put("JAVA_HOME", javaHome.toString());
     builder.environment().put("EXITFILTER_JAR", jar.toString());
     builder.environment().put("EXITFILTER_PRINT_JVM_OPTS", "1");
