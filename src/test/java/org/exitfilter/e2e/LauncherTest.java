@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.exitfilter.config.ConfigLoader;
+import org.exitfilter.config.Limits;
 import org.exitfilter.shared.SharedLists;
 import org.exitfilter.shared.UpdateResult;
 import org.exitfilter.testing.GitServer;
@@ -98,13 +99,16 @@ class LauncherTest {
 
     Launch launch = launch(Map.of(), "run", "--config", config.toString());
 
-    long heap = constant("BASE_HEAP_MIB") + ceilMib(entries * constant("BYTES_PER_ENTRY"));
+    long heap = runHeapMib(entries, constant("DEFAULT_MAX_CONNECTIONS"));
     assertThat(launch.err()).contains("blocklist entries (estimate): " + entries + "\n");
     assertThat(launch.jvmOptions())
-        .as("the rule: base + ceil(entries * bytes per entry / 2^20) MiB")
+        .as("the rule: base + ceil(entries * B/entry / 2^20) + ceil(connections * B/conn / 2^20)")
         .contains("-Xmx" + heap + "m")
-        .as("starts at most at the cap, the floor it shrinks back to after a load")
-        .contains("-XX:InitialHeapSize=" + Math.min(heap, constant("INITIAL_HEAP_CAP_MIB")) + "m")
+        .as("starts at the list's part, at most the cap: the floor it shrinks back to")
+        .contains(
+            "-XX:InitialHeapSize="
+                + Math.min(runHeapMib(entries, 0), constant("INITIAL_HEAP_CAP_MIB"))
+                + "m")
         .noneMatch(o -> o.startsWith("-Xms"));
   }
 
@@ -122,10 +126,32 @@ class LauncherTest {
     assertThat(with.option("-Xmx"))
         .as("the notice publishes from the arrays the index keeps anyway: no heap per entry")
         .isEqualTo(without.option("-Xmx"))
-        .isEqualTo(
-            "-Xmx"
-                + (constant("BASE_HEAP_MIB") + ceilMib(entries * constant("BYTES_PER_ENTRY")))
-                + "m");
+        .isEqualTo("-Xmx" + runHeapMib(entries, constant("DEFAULT_MAX_CONNECTIONS")) + "m");
+  }
+
+  @Test
+  void theProxysHeapHasRoomForEveryConnectionItMayHold() throws Exception {
+    long entries = blocklistWithAListOf(1_000);
+    Launch byDefault = launch(Map.of(), "run", "--config", config.toString());
+    Files.writeString(
+        config,
+        "limits:\n  # max-connections: 5\n  max-connections: 2000  # a small exit\n",
+        StandardOpenOption.APPEND);
+
+    Launch fewer = launch(Map.of(), "run", "--config", config.toString());
+    Launch check = launch(Map.of(), "check", "--config", config.toString(), "example.org");
+
+    assertThat(constant("DEFAULT_MAX_CONNECTIONS"))
+        .as("the launcher's default is the proxy's")
+        .isEqualTo(Limits.DEFAULTS.maxConnections());
+    assertThat(byDefault.option("-Xmx"))
+        .as("no limits: in the config: max-connections' default")
+        .isEqualTo("-Xmx" + runHeapMib(entries, constant("DEFAULT_MAX_CONNECTIONS")) + "m");
+    assertThat(fewer.err()).contains("client connections at most: 2000\n");
+    assertThat(fewer.option("-Xmx")).isEqualTo("-Xmx" + runHeapMib(entries, 2000) + "m");
+    assertThat(check.option("-Xmx"))
+        .as("a command that holds no client connections")
+        .isEqualTo("-Xmx" + runHeapMib(entries, 0) + "m");
   }
 
   @Test
@@ -177,8 +203,7 @@ class LauncherTest {
     assertThat(launch.option("-Xmx"))
         .isEqualTo(
             "-Xmx"
-                + (constant("BASE_HEAP_MIB")
-                    + ceilMib((local + sharedEntries) * constant("BYTES_PER_ENTRY")))
+                + runHeapMib(local + sharedEntries, constant("DEFAULT_MAX_CONNECTIONS"))
                 + "m");
   }
 
@@ -494,6 +519,13 @@ class LauncherTest {
         Pattern.compile("(?m)^" + name + "=(\\S+)").matcher(Files.readString(LAUNCHER, UTF_8));
     assertThat(m.find()).as("the launcher sets %s", name).isTrue();
     return m.group(1);
+  }
+
+  /** The launcher's rule for the heap, in MiB, as its comment states it. */
+  private static long runHeapMib(long entries, long connections) throws IOException {
+    return constant("BASE_HEAP_MIB")
+        + ceilMib(entries * constant("BYTES_PER_ENTRY"))
+        + ceilMib(connections * constant("BYTES_PER_CONNECTION"));
   }
 
   private static long ceilMib(long bytes) {
