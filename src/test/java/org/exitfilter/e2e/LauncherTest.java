@@ -202,9 +202,7 @@ class LauncherTest {
         .contains("blocklist entries (estimate): " + (local + sharedEntries) + "\n");
     assertThat(launch.option("-Xmx"))
         .isEqualTo(
-            "-Xmx"
-                + runHeapMib(local + sharedEntries, constant("DEFAULT_MAX_CONNECTIONS"))
-                + "m");
+            "-Xmx" + runHeapMib(local + sharedEntries, constant("DEFAULT_MAX_CONNECTIONS")) + "m");
   }
 
   @Test
@@ -488,7 +486,8 @@ class LauncherTest {
     List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    builder.environment()
+    builder
+        .environment()
         .keySet()
         .removeIf(k -> k.startsWith("EXITFILTER_") || k.equals("MALLOC_ARENA_MAX"));
     builder.environment().put("JAVA_HOME", javaHome.toString());
