@@ -99,11 +99,10 @@ class LauncherTest {
 
     Launch launch = launch(Map.of(), "run", "--config", config.toString());
 
-    long heap = runHeapMib(entries, constant("DEFAULT_MAX_CONNECTIONS"));
     assertThat(launch.err()).contains("blocklist entries (estimate): " + entries + "\n");
     assertThat(launch.jvmOptions())
         .as("the rule: base + ceil(entries * B/entry / 2^20) + ceil(connections * B/conn / 2^20)")
-        .contains("-Xmx" + heap + "m")
+        .contains(xmx(entries, constant("DEFAULT_MAX_CONNECTIONS")))
         .as("starts at the list's part, at most the cap: the floor it shrinks back to")
         .contains(
             "-XX:InitialHeapSize="
@@ -126,7 +125,7 @@ class LauncherTest {
     assertThat(with.option("-Xmx"))
         .as("the notice publishes from the arrays the index keeps anyway: no heap per entry")
         .isEqualTo(without.option("-Xmx"))
-        .isEqualTo("-Xmx" + runHeapMib(entries, constant("DEFAULT_MAX_CONNECTIONS")) + "m");
+        .isEqualTo(xmx(entries, constant("DEFAULT_MAX_CONNECTIONS")));
   }
 
   @Test
@@ -146,12 +145,12 @@ class LauncherTest {
         .isEqualTo(Limits.DEFAULTS.maxConnections());
     assertThat(byDefault.option("-Xmx"))
         .as("no limits: in the config: max-connections' default")
-        .isEqualTo("-Xmx" + runHeapMib(entries, constant("DEFAULT_MAX_CONNECTIONS")) + "m");
+        .isEqualTo(xmx(entries, constant("DEFAULT_MAX_CONNECTIONS")));
     assertThat(fewer.err()).contains("client connections at most: 2000\n");
-    assertThat(fewer.option("-Xmx")).isEqualTo("-Xmx" + runHeapMib(entries, 2000) + "m");
+    assertThat(fewer.option("-Xmx")).isEqualTo(xmx(entries, 2000));
     assertThat(check.option("-Xmx"))
         .as("a command that holds no client connections")
-        .isEqualTo("-Xmx" + runHeapMib(entries, 0) + "m");
+        .isEqualTo(xmx(entries, 0));
   }
 
   @Test
@@ -201,8 +200,7 @@ class LauncherTest {
         .contains("of which shared lists: " + sharedEntries + "\n")
         .contains("blocklist entries (estimate): " + (local + sharedEntries) + "\n");
     assertThat(launch.option("-Xmx"))
-        .isEqualTo(
-            "-Xmx" + runHeapMib(local + sharedEntries, constant("DEFAULT_MAX_CONNECTIONS")) + "m");
+        .isEqualTo(xmx(local + sharedEntries, constant("DEFAULT_MAX_CONNECTIONS")));
   }
 
   @Test
@@ -518,6 +516,11 @@ class LauncherTest {
         Pattern.compile("(?m)^" + name + "=(\\S+)").matcher(Files.readString(LAUNCHER, UTF_8));
     assertThat(m.find()).as("the launcher sets %s", name).isTrue();
     return m.group(1);
+  }
+
+  /** The {@code -Xmx} option {@link #runHeapMib} gives. */
+  private static String xmx(long entries, long connections) throws IOException {
+    return "-Xmx" + runHeapMib(entries, connections) + "m";
   }
 
   /** The launcher's rule for the heap, in MiB, as its comment states it. */
