@@ -93,6 +93,7 @@ final class ConnectRequest {
         upstream,
         context.limits().headerTimeout().toMillis(),
         tunnel,
+        context.tunnelStart(),
         context.observer());
   }
 

@@ -58,7 +58,7 @@ public final class ProxiedFetch implements AutoCloseable {
    */
   public static ProxiedFetch start(ProxyConfig config, Supplier<Matcher> bans) throws IOException {
     return new ProxiedFetch(
-        ProxyServer.start(config.forToolsOnLoopback(config.connectPorts()), bans));
+        ProxyServer.startForTools(config, config.connectPorts(), bans, ProxyObserver.NONE));
   }
 
   /**

@@ -121,16 +121,20 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
    * Turns an HTTP client connection into a tunnel to {@code upstream}, once the 200 has been
    * written. The tunnel handlers go in before the decoder leaves, so bytes the client sent right
    * after its CONNECT head reach the SNI guard, which judges them with {@code tunnel}'s check and
-   * tells it the decision.
+   * tells it the decision. With {@link TunnelStart#CLIENT_FIRST} the origin is read only once the
+   * guard has let the client's first bytes pass.
    */
   static void switchToTunnel(
       ChannelPipeline client,
       Channel upstream,
       long sniTimeoutMillis,
       ConnectTunnel tunnel,
+      TunnelStart start,
       ProxyObserver observer) {
+    boolean clientFirst = start == TunnelStart.CLIENT_FIRST;
+    SniGuard.Listener guardDecided = clientFirst ? readOriginWhenPassed(tunnel, upstream) : tunnel;
     client.addAfter(
-        DECODER, SNI_GUARD, new SniGuard(sniTimeoutMillis, tunnel.serverNames(), tunnel));
+        DECODER, SNI_GUARD, new SniGuard(sniTimeoutMillis, tunnel.serverNames(), guardDecided));
     // Releases what it still holds: the CONNECT's empty last content.
     client.remove(FLOW_CONTROL);
     client.remove(FRONTEND);
@@ -138,11 +142,11 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
     client.remove(HEAD_DEADLINE);
     // The relay asks for the first read when added; nothing may stand between it and the socket
     // that would take that read for itself.
-    client.addLast(RELAY, new TunnelRelay(upstream, observer::bytesUpstream));
+    client.addLast(RELAY, new TunnelRelay(upstream, observer::bytesUpstream, true));
     client.remove(DECODER);
     upstream
         .pipeline()
-        .addLast(RELAY, new TunnelRelay(client.channel(), observer::bytesDownstream));
+        .addLast(RELAY, new TunnelRelay(client.channel(), observer::bytesDownstream, !clientFirst));
     observer.tunnels(1);
     client
         .channel()
@@ -153,6 +157,22 @@ final class ProxyInitializer extends ChannelInitializer<Channel> {
               tunnel.closed();
               observer.tunnels(-1);
             });
+  }
+
+  /** {@code tunnel}, told the guard's decision, and the origin's first read when it passed. */
+  private static SniGuard.Listener readOriginWhenPassed(ConnectTunnel tunnel, Channel upstream) {
+    return new SniGuard.Listener() {
+      @Override
+      public void passed() {
+        tunnel.passed();
+        upstream.read();
+      }
+
+      @Override
+      public void refused() {
+        tunnel.refused();
+      }
+    };
   }
 
   private static IpSubnetFilter clientFilter(List<IpNetwork> clients) {

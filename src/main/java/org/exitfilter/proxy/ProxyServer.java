@@ -10,6 +10,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.exitfilter.config.ProxyConfig;
@@ -79,6 +80,34 @@ public final class ProxyServer implements AutoCloseable {
   public static ProxyServer start(
       ProxyConfig config, Supplier<Matcher> matchers, ProxyObserver observer, ProxyPages notice)
       throws IOException {
+    return start(config, matchers, observer, notice, TunnelStart.EITHER_SIDE);
+  }
+
+  /**
+   * Binds a proxy for the operator's own tools (ban proofs, RDAP, git) and starts serving: {@code
+   * config}'s resolver, destination rules and limits on 127.0.0.1 at a port of the system's
+   * choosing ({@link ProxyConfig#forToolsOnLoopback}), where a tunnel's client speaks first ({@link
+   * TunnelStart#CLIENT_FIRST}).
+   *
+   * @param connectPorts the ports CONNECT may reach, e.g. a git server's
+   * @param bans the bans that apply on top of the destination rules
+   * @param observer told of every outcome, e.g. to learn why a tool's fetch was refused
+   * @throws IOException when no loopback port can be bound
+   */
+  public static ProxyServer startForTools(
+      ProxyConfig config, Set<Integer> connectPorts, Supplier<Matcher> bans, ProxyObserver observer)
+      throws IOException {
+    return start(
+        config.forToolsOnLoopback(connectPorts), bans, observer, null, TunnelStart.CLIENT_FIRST);
+  }
+
+  private static ProxyServer start(
+      ProxyConfig config,
+      Supplier<Matcher> matchers,
+      ProxyObserver observer,
+      ProxyPages notice,
+      TunnelStart tunnelStart)
+      throws IOException {
     OwnPages pages =
         new OwnPages(BlockPage.load(config.blockPage()), config.blockPage() != null, notice);
     Transport transport = Transport.best();
@@ -102,7 +131,8 @@ public final class ProxyServer implements AutoCloseable {
             transport,
             channels,
             new RequestChecks(config.limits().maxHeaderCount()),
-            observer);
+            observer,
+            tunnelStart);
     ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections(), observer);
     try {
       Channel listener =

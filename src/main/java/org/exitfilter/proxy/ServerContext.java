@@ -18,4 +18,5 @@ record ServerContext(
     Transport transport,
     ChannelGroup channels,
     RequestChecks checks,
-    ProxyObserver observer) {}
+    ProxyObserver observer,
+    TunnelStart tunnelStart) {}

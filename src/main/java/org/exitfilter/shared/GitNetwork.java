@@ -192,8 +192,7 @@ final class GitNetwork implements AutoCloseable {
 
   private InetSocketAddress proxyAddress() throws IOException {
     if (proxy == null) {
-      proxy =
-          ProxyServer.start(config.forToolsOnLoopback(gitPorts), OutboundCheck.NO_BANS, refusals);
+      proxy = ProxyServer.startForTools(config, gitPorts, OutboundCheck.NO_BANS, refusals);
     }
     return proxy.address();
   }

@@ -49,7 +49,8 @@ final class EmbeddedFrontend implements AutoCloseable {
             transport,
             new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
             new RequestChecks(Limits.DEFAULTS.maxHeaderCount()),
-            observer);
+            observer,
+            TunnelStart.EITHER_SIDE);
     channel = new EmbeddedChannel(false, false);
     // As on a real client connection: reads happen only when the frontend asks.
     channel.config().setAutoRead(false);

@@ -19,19 +19,23 @@ import java.util.function.LongConsumer;
 public final class TunnelRelay extends ChannelInboundHandlerAdapter {
   private final Channel peer;
   private final LongConsumer relayed;
+  private final boolean readWhenAdded;
 
   /**
    * @param peer the other side of the tunnel
    * @param relayed told how many bytes each read carried, for metrics
+   * @param readWhenAdded whether to ask for the first read at once; if not, whoever holds this side
+   *     back asks for it ({@code Channel.read()}), and the relay reads on from there
    */
-  public TunnelRelay(Channel peer, LongConsumer relayed) {
+  public TunnelRelay(Channel peer, LongConsumer relayed, boolean readWhenAdded) {
     this.peer = peer;
     this.relayed = relayed;
+    this.readWhenAdded = readWhenAdded;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    if (ctx.channel().isActive()) {
+    if (readWhenAdded && ctx.channel().isActive()) {
       ctx.read();
     }
   }
