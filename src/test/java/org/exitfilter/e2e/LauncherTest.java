@@ -153,6 +153,29 @@ class LauncherTest {
         .isEqualTo(xmx(entries, 0));
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "limits:\n  idle-timeout: 60s\n  max-connections: 3000\n",
+        "limits: {max-connections: 3000}  # a small exit\n",
+        "limits: {idle-timeout: 60s, max-connections: 3000}\n",
+        "limits: {\n  idle-timeout: 60s,\n  max-connections: \"3000\"\n}\n",
+        "# max-connections: 5\nlimits:\n  # max-connections: 6\n  max-connections: '3000'  # not 7\n"
+      })
+  void theLauncherReadsMaxConnectionsAsTheJarDoesInBlockOrFlowStyle(String limits)
+      throws Exception {
+    long entries = blocklistWithAListOf(10);
+    Files.writeString(config, limits, StandardOpenOption.APPEND);
+
+    Launch run = launch(Map.of(), "run", "--config", config.toString());
+
+    assertThat(ConfigLoader.load(config).limits().maxConnections())
+        .as("what the jar reads")
+        .isEqualTo(3000);
+    assertThat(run.err()).contains("client connections at most: 3000\n");
+    assertThat(run.option("-Xmx")).isEqualTo(xmx(entries, 3000));
+  }
+
   @Test
   void theEntriesOfASharedListsAcceptedCommitCountWithTheLocalOnes() throws Exception {
     long local = blocklistWithAListOf(1_000);
