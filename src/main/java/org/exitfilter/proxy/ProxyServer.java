@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
+  private final Transport transport;
   private final EventLoopGroup acceptor;
   private final EventLoopGroup workers;
   private final DestinationResolver resolver;
@@ -35,11 +36,13 @@ public final class ProxyServer implements AutoCloseable {
   private final Channel listener;
 
   private ProxyServer(
+      Transport transport,
       EventLoopGroup acceptor,
       EventLoopGroup workers,
       DestinationResolver resolver,
       ChannelGroup channels,
       Channel listener) {
+    this.transport = transport;
     this.acceptor = acceptor;
     this.workers = workers;
     this.resolver = resolver;
@@ -80,7 +83,10 @@ public final class ProxyServer implements AutoCloseable {
   public static ProxyServer start(
       ProxyConfig config, Supplier<Matcher> matchers, ProxyObserver observer, ProxyPages notice)
       throws IOException {
-    return start(config, matchers, observer, notice, TunnelStart.EITHER_SIDE);
+    ProxyServer server = start(config, matchers, observer, notice, TunnelStart.EITHER_SIDE);
+    log.info(
+        "exitfilter listening on {} ({} transport)", server.address(), server.transport.name());
+    return server;
   }
 
   /**
@@ -97,8 +103,16 @@ public final class ProxyServer implements AutoCloseable {
   public static ProxyServer startForTools(
       ProxyConfig config, Set<Integer> connectPorts, Supplier<Matcher> bans, ProxyObserver observer)
       throws IOException {
-    return start(
-        config.forToolsOnLoopback(connectPorts), bans, observer, null, TunnelStart.CLIENT_FIRST);
+    ProxyServer server =
+        start(
+            config.forToolsOnLoopback(connectPorts),
+            bans,
+            observer,
+            null,
+            TunnelStart.CLIENT_FIRST);
+    // Not the operator's news: the command they ran says what it fetched.
+    log.debug("the tools' proxy listening on {}", server.address());
+    return server;
   }
 
   private static ProxyServer start(
@@ -147,9 +161,7 @@ public final class ProxyServer implements AutoCloseable {
               .bind(config.listen())
               .syncUninterruptibly()
               .channel();
-      log.info(
-          "exitfilter listening on {} ({} transport)", listener.localAddress(), transport.name());
-      return new ProxyServer(acceptor, workers, resolver, channels, listener);
+      return new ProxyServer(transport, acceptor, workers, resolver, channels, listener);
     } catch (RuntimeException e) {
       resolver.close();
       acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
