@@ -26,9 +26,11 @@ public final class ConnectTunnel implements SniGuard.Listener {
     void malformed();
   }
 
-  private final ServerNameCheck check;
   private final Outcomes outcomes;
   private boolean counted;
+  // Dropped once the guard has decided: a tunnel may stay open for hours, and the snapshot its
+  // check holds (a million bans take some 50 MB) must go when a reload replaces it.
+  private ServerNameCheck check;
 
   /**
    * @param matcher the snapshot the CONNECT target was judged on
@@ -39,7 +41,7 @@ public final class ConnectTunnel implements SniGuard.Listener {
     this.outcomes = outcomes;
   }
 
-  /** The predicate for the tunnel's {@link SniGuard}. */
+  /** The predicate for the tunnel's {@link SniGuard}; asked for before the guard decides. */
   public Predicate<String> serverNames() {
     return check;
   }
@@ -48,6 +50,7 @@ public final class ConnectTunnel implements SniGuard.Listener {
   public void passed() {
     if (!counted) {
       counted = true;
+      check = null;
       outcomes.tunneled();
     }
   }
@@ -57,6 +60,7 @@ public final class ConnectTunnel implements SniGuard.Listener {
     if (!counted) {
       counted = true;
       Rule rule = check.refusedBy();
+      check = null;
       if (rule != null) {
         outcomes.blocked(rule);
       } else {
