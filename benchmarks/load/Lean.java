@@ -275,6 +275,13 @@ public final class Lean {
       double ok = parse(idleField(i, "ok"));
       return ok > 0 ? fmt((held - before) / ok) : "";
     });
+    String edits = meta.getOrDefault("held_edits", "");
+    tableRow(edits + " edits, a tunnel and a keep-alive client more held before each: RSS after"
+        + " each, MiB", i -> heldEditsRss(i));
+    tableRow("the same edits: list written to 403, s / held connections still answering",
+        i -> heldEditsMs(i) + (fact(i, "held_edits_end").isEmpty() ? ""
+            : " / " + fact(i, "held_edits_end").replaceAll("^DONE .*answered=([0-9/]+).*$", "$1")
+                .replaceAll("^FAILED .*$", "failed: the proxy is gone")));
     String busy = fmt(parse(meta.get("busy_conns")));
     tableRow(busy + " busy connections: req/s", i -> fmt(medianOf(runsOf(i, "busy"), "rps")));
     tableRow(busy + " busy connections: errors", i -> runsOf(i, "busy").isEmpty() ? ""
@@ -287,6 +294,30 @@ public final class Lean {
         + "10k (a ✓ or ✗ follows the figure); peak RSS during a reload ≤ 1.5× the steady RSS. "
         + "Many-connection rows: through the " + meta.get("many_list") + " instances only.");
     line();
+  }
+
+  /** The RSS after each held edit, in MiB, space-separated; "gone" once the process ended. */
+  private String heldEditsRss(String instance) {
+    StringBuilder out = new StringBuilder();
+    for (String kib : fact(instance, "held_edits_rss_kib").split(" ")) {
+      if (!kib.isEmpty()) {
+        out.append(out.length() == 0 ? "" : " ").append(
+            kib.matches("[0-9]+") ? fmt(kibToMib(Double.parseDouble(kib))) : kib);
+      }
+    }
+    return out.toString();
+  }
+
+  /** Each held edit's time to 403, in s, space-separated; "–" when it was not seen. */
+  private String heldEditsMs(String instance) {
+    StringBuilder out = new StringBuilder();
+    for (String ms : fact(instance, "held_edits_ms").split(" ")) {
+      if (!ms.isEmpty()) {
+        out.append(out.length() == 0 ? "" : " ").append(
+            ms.startsWith("-") ? "–" : sec(Double.parseDouble(ms)));
+      }
+    }
+    return out.toString();
   }
 
   private String target(String instance, double rssMib) {

@@ -30,7 +30,8 @@ java -jar BASELINE_JAR), BASELINE_JAVA_OPTS, JAVA_OPTS (exitfilter's JVM options
 EXITFILTER_JAVA_OPTS to bin/exitfilter when the checkout has it, else to java -jar),
 IDLE_CONNS (10000), BUSY_CONNS (9000), BUSY_SECONDS (20), MANY_LIST (1m), RELOAD_TIMEOUT (s, 120),
 RELOAD_POLL_MS (ms between the reload's polls, 20), RELOAD_LATE (s after the last reload for the
-late RSS sample, 35),
+late RSS sample, 35), HELD_EDITS (edits with one more tunnel and keep-alive client held before
+each, 6),
 PORT_BASE (default the first free block of ten from 18580), PROXY_CPUS, LOAD_CPUS (with --pin),
 ORIGIN_HOST (localhost), ORIGIN_SERVER (auto, nginx or netty), MAX_MINUTES (35; quick 15).
 EOF
@@ -67,6 +68,7 @@ BUSY_CONNS="${BUSY_CONNS:-9000}"
 MANY_LIST="${MANY_LIST:-1m}"
 RELOAD_TIMEOUT="${RELOAD_TIMEOUT:-120}"
 RELOAD_POLL_MS="${RELOAD_POLL_MS:-20}"
+HELD_EDITS="${HELD_EDITS:-6}"
 PORT_BASE_GIVEN=${PORT_BASE:+1}
 PORT_BASE="${PORT_BASE:-18580}"
 ORIGIN_HOST="${ORIGIN_HOST:-localhost}"
@@ -448,6 +450,31 @@ for i in "${STARTED[@]}"; do
   busy_conns "$i"
 done
 
+# ------------------------------------------------------------------ edits with connections held
+
+held_edits() { # instance: HELD_EDITS edits, one more tunnel and keep-alive client held before each
+  local i=$1 pid out
+  pid=$(measured_pid "$i")
+  settle "$pid"
+  out="$WORK/held-edits-$i.txt"
+  record_cmd "java $HERE/HeldEdits.java 127.0.0.1:${PORT[$i]} $ORIGIN LIST_FILE PID $HELD_EDITS $RELOAD_TIMEOUT"
+  timeout -k 5 $((HELD_EDITS * (RELOAD_TIMEOUT + 10) + 60)) java "$HERE/HeldEdits.java" \
+    "127.0.0.1:${PORT[$i]}" "$ORIGIN" "$WORK/$i/list.txt" "$pid" "$HELD_EDITS" "$RELOAD_TIMEOUT" \
+    >"$out" 2>&1 || true
+  fact "$i" held_edits_rss_kib "$(sed -n 's/^EDIT .* rss_kib=\([0-9a-z]*\) .*/\1/p' "$out" | xargs)"
+  fact "$i" held_edits_ms "$(sed -n 's/^EDIT [0-9]* ms=\(-\{0,1\}[0-9]*\) .*/\1/p' "$out" | xargs)"
+  fact "$i" held_edits_end "$(grep -E '^(DONE|FAILED)' "$out" | head -1)"
+  log "$i: edits with connections held: $(grep -E '^(EDIT|DONE|FAILED)' "$out" | tr '\n' ';')"
+}
+
+# exitfilter only: the check is that a replaced list is let go while connections judged on it stay
+# open (a tunnel kept its snapshot for as long as it lived, until 2026-12-06).
+for i in "${STARTED[@]}"; do
+  [[ $(variant_of "$i") == squid ]] && continue
+  log "edits with connections held through $i: $HELD_EDITS edits"
+  held_edits "$i"
+done
+
 for i in "${STARTED[@]}"; do stop "$i"; done
 stop origin
 
@@ -476,6 +503,7 @@ META="$WORK/meta.env"
   echo "many_list=$MANY_LIST"
   echo "reload_late=$RELOAD_LATE"
   echo "reload_poll_ms=$RELOAD_POLL_MS"
+  echo "held_edits=$HELD_EDITS"
   echo "nofile=$NOFILE"
   echo "instances=${INSTANCES[*]}"
 } >"$META"

@@ -351,6 +351,8 @@ allow-private-destinations: true
 resolver: 127.0.0.1:9
 blocklist: $blocklist
 block-page: blockpage.html
+${ORIGIN_PORT:+# CONNECT to the origin too, for the tunnels lean.sh holds open across edits.
+connect-ports: [443, $ORIGIN_PORT]}
 EOF
 }
 
