@@ -68,11 +68,16 @@ final class ConnectRequest {
         destination,
         matcher,
         nameVerdict,
+        DestinationPolicy.Access.CONNECT,
         ProxyInitializer.upstreamTunnel(context),
+        // The server names are judged on the snapshot in force when the ClientHello comes: the
+        // one the target was judged on, or a newer one if a reload came meanwhile. Neither the
+        // dial nor the tunnel holds a snapshot while it waits.
         upstream ->
             open(
                 upstream,
-                new ConnectTunnel(context.guard().policy(), matcher, destination.port(), outcome)),
+                new ConnectTunnel(
+                    context.guard().policy(), context.matchers(), destination.port(), outcome)),
         e -> refuse(e, destination));
   }
 

@@ -66,17 +66,20 @@ final class DestinationAccess {
   /**
    * Resolves, checks and connects on {@code client}'s event loop. Exactly one callback runs, on
    * that loop; once the client has gone, a connected channel is closed and {@code refused} is told.
+   * The addresses are judged on the snapshot in force once the name has resolved, the name again
+   * too if a reload replaced {@code matcher} meanwhile ({@link UpstreamDialer#dial}).
    */
   void dial(
       Channel client,
       HostAndPort destination,
       Matcher matcher,
       Verdict nameVerdict,
+      DestinationPolicy.Access access,
       ChannelInitializer<Channel> pipeline,
       Connected connected,
       Refused refused) {
     dialer
-        .dial(client.eventLoop(), destination, matcher, nameVerdict, pipeline)
+        .dial(client.eventLoop(), destination, matcher, nameVerdict, access, pipeline)
         .addListener(
             (Future<Channel> dialled) -> {
               if (!client.isActive()) {

@@ -234,6 +234,7 @@ final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         destination,
         matcher,
         nameVerdict,
+        DestinationPolicy.Access.HTTP,
         ProxyInitializer.upstreamHttp(context),
         channel ->
             startExchange(

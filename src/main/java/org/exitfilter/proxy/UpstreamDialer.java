@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.ref.WeakReference;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.match.Verdict;
 import org.exitfilter.net.HostAndPort;
+import org.exitfilter.policy.DestinationPolicy;
 
 /**
  * Opens the upstream connection for a destination whose name has passed: resolves it, asks the
@@ -45,16 +47,29 @@ final class UpstreamDialer {
 
   /**
    * Completes on {@code loop} with the connected channel, or fails with a {@link ProxyException}
-   * naming what went wrong (DNS, an address refused, connect refused or timed out; with several
-   * addresses, the failure of the last one tried).
+   * naming what went wrong (DNS, the name banned by a list a reload brought meanwhile, an address
+   * refused, connect refused or timed out; with several addresses, the failure of the last one
+   * tried).
+   *
+   * <p>The addresses are judged on the snapshot in force once the name has resolved. While it
+   * resolves (up to the connect timeout, when a DNS server does not answer) {@code matcher} is held
+   * only weakly: a request waiting on DNS must not keep a list that a reload has replaced, or a few
+   * edits in a row would hold as many whole lists (with a million bans some 50 MB each) as there
+   * are edits. When a reload did come, the name is judged again on the new snapshot first, so that
+   * the name and its addresses are always decided on one list.
+   *
+   * @param matcher the snapshot {@code nameVerdict} was decided on
+   * @param access how the destination is reached, for judging the name again
    */
   Future<Channel> dial(
       EventLoop loop,
       HostAndPort destination,
       Matcher matcher,
       Verdict nameVerdict,
+      DestinationPolicy.Access access,
       ChannelInitializer<Channel> pipeline) {
     Promise<Channel> promise = loop.newPromise();
+    WeakReference<Matcher> judgedOn = new WeakReference<>(matcher);
     context
         .resolver()
         .resolve(loop, destination.host(), destination.port())
@@ -66,8 +81,12 @@ final class UpstreamDialer {
               }
               List<InetAddress> addresses;
               try {
-                addresses =
-                    context.guard().choose(matcher, nameVerdict, resolved.getNow(), destination);
+                Matcher now = context.matchers().get();
+                Verdict verdict =
+                    now == judgedOn.get()
+                        ? nameVerdict
+                        : context.guard().checkName(now, destination, access);
+                addresses = context.guard().choose(now, verdict, resolved.getNow(), destination);
               } catch (ProxyException e) {
                 promise.setFailure(e);
                 return;

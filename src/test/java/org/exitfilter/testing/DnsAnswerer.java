@@ -57,6 +57,16 @@ final class DnsAnswerer extends SimpleChannelInboundHandler<DnsQuery> {
       case SERVFAIL ->
           ctx.writeAndFlush(withQuestion(response(query, DnsResponseCode.SERVFAIL), question));
       case ANSWER -> ctx.writeAndFlush(answer(ctx, query, question, name));
+      case HOLD -> dns.held(new LoopbackDns.HeldQuery(ctx, query.retain(), question, name));
+    }
+  }
+
+  /** Answers a query {@link LoopbackDns#hold} kept, on its channel's event loop. */
+  void answerHeld(LoopbackDns.HeldQuery held) {
+    try {
+      held.ctx().writeAndFlush(answer(held.ctx(), held.query(), held.question(), held.name()));
+    } finally {
+      held.query().release();
     }
   }
 

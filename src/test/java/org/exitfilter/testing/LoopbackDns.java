@@ -3,6 +3,7 @@ package org.exitfilter.testing;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
@@ -11,6 +12,8 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
 import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
+import io.netty.handler.codec.dns.DnsQuery;
+import io.netty.handler.codec.dns.DnsQuestion;
 import io.netty.handler.codec.dns.TcpDnsQueryDecoder;
 import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
 import io.netty.util.NetUtil;
@@ -36,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a name with records but none of the asked type gets an empty NOERROR answer; a name without
  *       any gets NXDOMAIN;
  *   <li>{@link #servfail(String)} makes a name answer SERVFAIL, {@link #drop(String)} makes its
- *       queries go unanswered (for resolver timeouts).
+ *       queries go unanswered (for resolver timeouts), {@link #hold(String)} keeps them until
+ *       {@link #release(String)} answers them (a slow DNS server, for as long as a test needs).
  * </ul>
  *
  * <p>Names are matched case-insensitively, with or without the trailing dot. Records carry a TTL of
@@ -52,8 +56,14 @@ public final class LoopbackDns implements AutoCloseable {
   enum Behaviour {
     ANSWER,
     SERVFAIL,
-    DROP
+    DROP,
+    HOLD
   }
+
+  /** A query kept unanswered until {@link #release}; its query is retained until then. */
+  record HeldQuery(ChannelHandlerContext ctx, DnsQuery query, DnsQuestion question, String name) {}
+
+  private final List<HeldQuery> held = new ArrayList<>();
 
   private final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
   private final Map<String, List<String>> texts = new ConcurrentHashMap<>();
@@ -66,9 +76,10 @@ public final class LoopbackDns implements AutoCloseable {
   private final Channel udp;
   private final Channel tcp;
 
+  private final DnsAnswerer answerer = new DnsAnswerer(this);
+
   private LoopbackDns() {
     group = Loopback.newGroup("loopback-dns");
-    DnsAnswerer answerer = new DnsAnswerer(this);
     try {
       Channel[] bound = bindBoth(answerer);
       udp = bound[0];
@@ -209,6 +220,29 @@ public final class LoopbackDns implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Keeps every query for {@code name} unanswered until {@link #release}, which answers them from
+   * the records then: a DNS server that answers late, for as long as a test needs.
+   */
+  public LoopbackDns hold(String name) {
+    behaviours.put(normalize(name), Behaviour.HOLD);
+    return this;
+  }
+
+  /** Answers the queries held for {@code name}, and answers later ones at once. */
+  public LoopbackDns release(String name) {
+    String key = normalize(name);
+    behaviours.remove(key);
+    List<HeldQuery> due = new ArrayList<>();
+    synchronized (held) {
+      held.removeIf(q -> q.name().equals(key) && due.add(q));
+    }
+    for (HeldQuery q : due) {
+      q.ctx().executor().execute(() -> answerer.answerHeld(q));
+    }
+    return this;
+  }
+
   /** The TTL of the records in answers from now on (whole seconds; default one second). */
   public LoopbackDns ttl(Duration ttl) {
     ttlSeconds = ttl.toSeconds();
@@ -231,6 +265,12 @@ public final class LoopbackDns implements AutoCloseable {
   void counted(String name) {
     queryCounts.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
     totalQueries.incrementAndGet();
+  }
+
+  void held(HeldQuery query) {
+    synchronized (held) {
+      held.add(query);
+    }
   }
 
   Behaviour behaviour(String name) {
@@ -263,5 +303,9 @@ public final class LoopbackDns implements AutoCloseable {
   @Override
   public void close() {
     Loopback.shutdown(group, udp, tcp);
+    synchronized (held) {
+      held.forEach(q -> q.query().release());
+      held.clear();
+    }
   }
 }

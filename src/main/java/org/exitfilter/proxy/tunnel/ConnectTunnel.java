@@ -1,6 +1,7 @@
 package org.exitfilter.proxy.tunnel;
 
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.exitfilter.config.Rule;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.policy.DestinationPolicy;
@@ -26,22 +27,21 @@ public final class ConnectTunnel implements SniGuard.Listener {
     void malformed();
   }
 
+  private final ServerNameCheck check;
   private final Outcomes outcomes;
   private boolean counted;
-  // Dropped once the guard has decided: a tunnel may stay open for hours, and the snapshot its
-  // check holds (a million bans take some 50 MB) must go when a reload replaces it.
-  private ServerNameCheck check;
 
   /**
-   * @param matcher the snapshot the CONNECT target was judged on
+   * @param matchers the snapshot in force, asked when the ClientHello comes
    * @param port the CONNECT target's port
    */
-  public ConnectTunnel(DestinationPolicy policy, Matcher matcher, int port, Outcomes outcomes) {
-    this.check = new ServerNameCheck(policy, matcher, port);
+  public ConnectTunnel(
+      DestinationPolicy policy, Supplier<Matcher> matchers, int port, Outcomes outcomes) {
+    this.check = new ServerNameCheck(policy, matchers, port);
     this.outcomes = outcomes;
   }
 
-  /** The predicate for the tunnel's {@link SniGuard}; asked for before the guard decides. */
+  /** The predicate for the tunnel's {@link SniGuard}. */
   public Predicate<String> serverNames() {
     return check;
   }
@@ -50,7 +50,6 @@ public final class ConnectTunnel implements SniGuard.Listener {
   public void passed() {
     if (!counted) {
       counted = true;
-      check = null;
       outcomes.tunneled();
     }
   }
@@ -60,7 +59,6 @@ public final class ConnectTunnel implements SniGuard.Listener {
     if (!counted) {
       counted = true;
       Rule rule = check.refusedBy();
-      check = null;
       if (rule != null) {
         outcomes.blocked(rule);
       } else {

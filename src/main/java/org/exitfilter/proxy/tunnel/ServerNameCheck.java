@@ -1,32 +1,35 @@
 package org.exitfilter.proxy.tunnel;
 
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.exitfilter.config.Rule;
 import org.exitfilter.match.Matcher;
 import org.exitfilter.policy.Decision;
 import org.exitfilter.policy.DestinationPolicy;
 
 /**
- * The check of a tunnel's TLS server names, asked of the {@link DestinationPolicy} on the same
- * blocklist snapshot and port as its CONNECT target. A name that does not parse as a host is
- * refused. Remembers the entry that refused the first banned name, for the metrics and nothing
- * else. Used on one event loop.
+ * The check of a tunnel's TLS server names, asked of the {@link DestinationPolicy} on the blocklist
+ * snapshot in force when the ClientHello comes and the port of its CONNECT target. It holds no
+ * snapshot while the client takes its time (up to the header timeout): a reload's predecessor must
+ * be free to go. A name that does not parse as a host is refused. Remembers the entry that refused
+ * the first banned name, for the metrics and nothing else. Used on one event loop.
  */
 public final class ServerNameCheck implements Predicate<String> {
   private final DestinationPolicy policy;
-  private final Matcher matcher;
+  private final Supplier<Matcher> matchers;
   private final int port;
   private Rule refusedBy;
 
-  public ServerNameCheck(DestinationPolicy policy, Matcher matcher, int port) {
+  public ServerNameCheck(DestinationPolicy policy, Supplier<Matcher> matchers, int port) {
     this.policy = policy;
-    this.matcher = matcher;
+    this.matchers = matchers;
     this.port = port;
   }
 
   @Override
   public boolean test(String serverName) {
-    if (policy.decideServerName(matcher, serverName, port) instanceof Decision.Refused refused) {
+    if (policy.decideServerName(matchers.get(), serverName, port)
+        instanceof Decision.Refused refused) {
       if (refusedBy == null) {
         refusedBy = refused.rule();
       }

@@ -60,7 +60,7 @@ class ConnectTunnelTest {
 
   @Test
   void aHelloNamingABannedSiteClosesTheTunnelAndCountsOnceAsBlocked() throws Exception {
-    ConnectTunnel tunnel = new ConnectTunnel(POLICY, MATCHER, PORT, outcomes);
+    ConnectTunnel tunnel = new ConnectTunnel(POLICY, () -> MATCHER, PORT, outcomes);
     EmbeddedChannel channel = guarded(tunnel);
     try {
       channel.writeInbound(Unpooled.wrappedBuffer(clientHello("www.blocked.test")));
@@ -78,7 +78,7 @@ class ConnectTunnelTest {
 
   @Test
   void aHelloNamingAnAllowedSitePassesOnAndCountsOnceAsTunneled() throws Exception {
-    ConnectTunnel tunnel = new ConnectTunnel(POLICY, MATCHER, PORT, outcomes);
+    ConnectTunnel tunnel = new ConnectTunnel(POLICY, () -> MATCHER, PORT, outcomes);
     EmbeddedChannel channel = guarded(tunnel);
     byte[] hello = clientHello("allowed.test");
     try {
@@ -98,7 +98,7 @@ class ConnectTunnelTest {
 
   @Test
   void aTunnelOpeningWithApplicationDataCountsAsMalformed() {
-    ConnectTunnel tunnel = new ConnectTunnel(POLICY, MATCHER, PORT, outcomes);
+    ConnectTunnel tunnel = new ConnectTunnel(POLICY, () -> MATCHER, PORT, outcomes);
     EmbeddedChannel channel = guarded(tunnel);
     try {
       channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {23, 3, 3, 0, 1, 0}));
@@ -115,7 +115,7 @@ class ConnectTunnelTest {
 
   @Test
   void aServerNameThatIsNoHostCountsAsMalformedNotBlocked() {
-    ConnectTunnel tunnel = new ConnectTunnel(POLICY, MATCHER, PORT, outcomes);
+    ConnectTunnel tunnel = new ConnectTunnel(POLICY, () -> MATCHER, PORT, outcomes);
     assertThat(tunnel.serverNames().test("bad..name")).isFalse();
     tunnel.refused();
 
@@ -124,7 +124,7 @@ class ConnectTunnelTest {
 
   @Test
   void aTunnelClosedBeforeItsGuardDecidedCountsAsTunneled() {
-    ConnectTunnel tunnel = new ConnectTunnel(POLICY, MATCHER, PORT, outcomes);
+    ConnectTunnel tunnel = new ConnectTunnel(POLICY, () -> MATCHER, PORT, outcomes);
     EmbeddedChannel channel = guarded(tunnel);
     try {
       channel.close();
@@ -147,8 +147,8 @@ class ConnectTunnelTest {
                 ports: [25]
             """);
 
-    assertThat(new ServerNameCheck(POLICY, portBan, 443).test("mail.test")).isTrue();
-    ServerNameCheck on25 = new ServerNameCheck(POLICY, portBan, 25);
+    assertThat(new ServerNameCheck(POLICY, () -> portBan, 443).test("mail.test")).isTrue();
+    ServerNameCheck on25 = new ServerNameCheck(POLICY, () -> portBan, 25);
     assertThat(on25.test("mail.test")).isFalse();
     assertThat(on25.refusedBy().value()).isEqualTo("mail.test");
   }
