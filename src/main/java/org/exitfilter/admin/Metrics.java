@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.exitfilter.abuse.Dnsbl;
 import org.exitfilter.config.Rule;
@@ -18,10 +19,23 @@ import org.exitfilter.shared.UpdateResult;
 /**
  * The proxy's Prometheus metrics. Aggregate counts only: by outcome, by blocklist entry (labelled
  * with the entry's {@link org.exitfilter.config.Source#label() file and line}, a shared list's as
- * {@code cascade@1a2b3c4:blocklist.yaml:12}, never with a requested name), bytes, open connections.
- * Nothing a user sent ever becomes a label.
+ * {@code cascade@1a2b3c4:blocklist.yaml:12}, never with a requested name; the first {@value
+ * #MAX_RULE_SERIES} entries hit, the rest together), bytes, open connections. Nothing a user sent
+ * ever becomes a label.
  */
 public final class Metrics implements ProxyObserver {
+  /**
+   * At most about this many {@code exitfilter_blocks_total} series with a file and line; blocks by
+   * further entries count under {@link #OTHER_RULES}. Each series lives until the process ends, and
+   * a client can ask for a different banned name on every request (a 403 costs it nothing): with a
+   * million-entry list that would be a series per entry, hundreds of megabytes, until the heap ran
+   * out. An operator looking for the entries that are hit finds them among the first thousand.
+   */
+  static final int MAX_RULE_SERIES = 1_000;
+
+  /** The {@code rule} label of the blocks beyond {@link #MAX_RULE_SERIES}: no file, no line. */
+  static final String OTHER_RULES = "other";
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter requests;
   // Data points resolved once: the proxy reports on every request and every body piece.
@@ -29,6 +43,8 @@ public final class Metrics implements ProxyObserver {
   private final CounterDataPoint bytesUp;
   private final CounterDataPoint bytesDown;
   private final Counter blocksByRule;
+  // The series of blocksByRule by "kind file:line", to count them; told on every event loop.
+  private final Map<String, CounterDataPoint> ruleSeries = new ConcurrentHashMap<>();
   private final Gauge connections;
   private final Gauge tunnels;
   private final Counter bytes;
@@ -134,8 +150,23 @@ public final class Metrics implements ProxyObserver {
   public void outcome(Outcome outcome, Rule rule) {
     byOutcome[outcome.ordinal()].inc();
     if (rule != null) {
-      blocksByRule.labelValues(rule.source().label(), rule.kind().key()).inc();
+      blocksBy(rule).inc();
     }
+  }
+
+  private CounterDataPoint blocksBy(Rule rule) {
+    String label = rule.source().label();
+    String kind = rule.kind().key();
+    String key = kind + ' ' + label;
+    CounterDataPoint series = ruleSeries.get(key);
+    if (series != null) {
+      return series;
+    }
+    if (ruleSeries.size() >= MAX_RULE_SERIES) {
+      // Event loops that race past the check add a series each: "about" the limit.
+      return blocksByRule.labelValues(OTHER_RULES, kind);
+    }
+    return ruleSeries.computeIfAbsent(key, k -> blocksByRule.labelValues(label, kind));
   }
 
   @Override

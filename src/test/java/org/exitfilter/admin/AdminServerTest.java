@@ -139,6 +139,49 @@ class AdminServerTest {
   }
 
   @Test
+  void blocksByMoreEntriesThanTheSeriesLimitCountTogetherAsOther() throws Exception {
+    // A client asking for a different banned name of a long list on every request.
+    Rule listed = ban(0);
+    int entries = Metrics.MAX_RULE_SERIES + 5;
+    for (int line = 1; line <= entries; line++) {
+      metrics.outcome(Outcome.BLOCKED, onLine(listed, line));
+    }
+    metrics.outcome(Outcome.BLOCKED, onLine(listed, 1));
+
+    List<String> series =
+        get("/metrics")
+            .body()
+            .lines()
+            .filter(l -> l.startsWith("exitfilter_blocks_total{"))
+            .toList();
+
+    assertThat(series).hasSize(Metrics.MAX_RULE_SERIES + 1);
+    assertThat(series)
+        .contains(
+            "exitfilter_blocks_total{kind=\"domain\",rule=\"names.txt:1\"} 2.0",
+            "exitfilter_blocks_total{kind=\"domain\",rule=\"names.txt:"
+                + Metrics.MAX_RULE_SERIES
+                + "\"} 1.0",
+            "exitfilter_blocks_total{kind=\"domain\",rule=\"other\"} 5.0");
+  }
+
+  /** {@code rule} as if written on {@code line} of a list file. */
+  private Rule onLine(Rule rule, int line) {
+    return new Rule(
+        rule.kind(),
+        rule.value(),
+        rule.network(),
+        rule.ports(),
+        rule.exception(),
+        rule.reason(),
+        rule.requestedBy(),
+        rule.requestedOn(),
+        rule.expires(),
+        rule.reference(),
+        new Source(dir.resolve("lists/names.txt"), line, 0));
+  }
+
+  @Test
   void aRefusedReloadShowsInTheMetrics() throws Exception {
     metrics.reloaded(new ReloadResult(STARTED, false, "file change", List.of()));
 
