@@ -8,6 +8,8 @@ import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.DnsNameResolverTimeoutException;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
+import io.netty.resolver.dns.NoopDnsCnameCache;
 import io.netty.resolver.dns.SingletonDnsServerAddressStreamProvider;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -21,10 +23,11 @@ import org.exitfilter.config.ProxyConfig;
 import org.exitfilter.net.Host;
 
 /**
- * Resolves destination names asynchronously on the asking connection's event loop, with Netty's
- * caching DNS resolver (answers kept for their TTL). Uses the configured DNS server, or the
- * system's resolver configuration and hosts file, but never the system's search domains: the name
- * looked up is exactly the name the blocklist judged.
+ * Resolves destination names asynchronously on the asking connection's event loop, with Netty's DNS
+ * resolver and a bounded cache ({@link DnsAnswerCache}: answers kept for their TTL, at most a
+ * minute, for at most ten thousand names). Uses the configured DNS server, or the system's resolver
+ * configuration and hosts file, but never the system's search domains: the name looked up is
+ * exactly the name the blocklist judged.
  *
  * <p>The one DNS component: the proxy resolves through it on its event loops, and {@code exitfilter
  * check} through {@link #standalone(ProxyConfig)} and {@link #lookup(Host)}, so both see the same
@@ -51,6 +54,11 @@ public final class DestinationResolver implements AutoCloseable {
             .socketChannelType(transport.socketChannel())
             .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
             .queryTimeoutMillis(queryTimeoutMillis)
+            // Answers kept bounded in names and time; CNAMEs and name servers not kept at all (the
+            // exit's recursive resolver keeps them), so that no cache grows with what users ask.
+            .resolveCache(new DnsAnswerCache())
+            .cnameCache(NoopDnsCnameCache.INSTANCE)
+            .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
             // No search domains from /etc/resolv.conf: "intranet" must be looked up as the name
             // that was checked against the blocklist, never as intranet.<the exit's own domain>.
             .searchDomains(List.of())
