@@ -44,9 +44,11 @@ final class NoticeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String JSON = "application/json";
 
   private final NoticePages pages;
+  private final NoticeBudget budget;
 
-  NoticeHandler(NoticePages pages) {
+  NoticeHandler(NoticePages pages, NoticeBudget budget) {
     this.pages = pages;
+    this.budget = budget;
   }
 
   @Override
@@ -79,8 +81,7 @@ final class NoticeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 html(
                     pages.index(lang, path, (InetSocketAddress) ctx.channel().localAddress()),
                     lang));
-        case "/bans" ->
-            send(ctx, head, html(pages.bans(lang, first(query, "q"), page(query)), lang));
+        case "/bans" -> bans(ctx, head, lang, first(query, "q"), page(query));
         case "/request-a-ban" -> send(ctx, head, html(pages.requestABan(lang, path), lang));
         case "/bans.json" -> bansJson(ctx, head, request.headers());
         case "/exit-addresses.txt" -> send(ctx, head, ok(TEXT, utf8(pages.exitAddressesText())));
@@ -117,6 +118,32 @@ final class NoticeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     };
   }
 
+  /** A page of the bans; a search only within the notice's budget for them. */
+  private void bans(ChannelHandlerContext ctx, boolean head, String lang, String q, int page) {
+    if (NoticePages.normalizeQuery(q) == null) {
+      send(ctx, head, html(pages.bans(lang, q, page), lang));
+      return;
+    }
+    if (!budget.maySearch()) {
+      send(ctx, head, busy("1", "searches are busy; try again in a second\n"));
+      return;
+    }
+    long started = System.nanoTime();
+    String found;
+    try {
+      found = pages.bans(lang, q, page);
+    } finally {
+      budget.searched(System.nanoTime() - started);
+    }
+    send(ctx, head, html(found, lang));
+  }
+
+  private static FullHttpResponse busy(String retryAfterSeconds, String why) {
+    FullHttpResponse response = text(HttpResponseStatus.SERVICE_UNAVAILABLE, why);
+    response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+    return response;
+  }
+
   private void bansJson(ChannelHandlerContext ctx, boolean head, HttpHeaders requestHeaders)
       throws IOException {
     String tag = pages.bansTag();
@@ -142,11 +169,25 @@ final class NoticeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    if (!budget.mayStreamJson()) {
+      send(
+          ctx,
+          false,
+          busy(
+              "60",
+              "the list is being sent to others; try again in a minute (or use If-None-Match)\n"));
+      return;
+    }
     BansJson body =
         new BansJson(
             pages.bansInForce(), pages.operator(), pages.today(), pages.publishRequesters());
     ctx.write(response);
-    ctx.writeAndFlush(new HttpChunkedInput(body)).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(new HttpChunkedInput(body))
+        .addListener(
+            f -> {
+              budget.jsonStreamEnded();
+              ctx.close();
+            });
   }
 
   private static int page(Map<String, List<String>> query) {

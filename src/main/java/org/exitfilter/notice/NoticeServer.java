@@ -81,6 +81,7 @@ public final class NoticeServer implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory(THREAD_NAME, true), NioIoHandler.newFactory());
     AtomicInteger open = new AtomicInteger();
+    NoticeBudget budget = new NoticeBudget();
     List<Channel> listeners = new ArrayList<>();
     try {
       for (InetSocketAddress address : config.listen()) {
@@ -92,7 +93,7 @@ public final class NoticeServer implements AutoCloseable {
                     new ChannelInitializer<>() {
                       @Override
                       protected void initChannel(Channel ch) {
-                        addHandlers(ch.pipeline(), limits, open, pages);
+                        addHandlers(ch.pipeline(), limits, open, pages, budget);
                       }
                     })
                 .bind(address)
@@ -112,7 +113,11 @@ public final class NoticeServer implements AutoCloseable {
 
   /** The only place that builds a notice connection's pipeline. */
   private static void addHandlers(
-      ChannelPipeline pipeline, Limits limits, AtomicInteger open, NoticePages pages) {
+      ChannelPipeline pipeline,
+      Limits limits,
+      AtomicInteger open,
+      NoticePages pages,
+      NoticeBudget budget) {
     pipeline.addLast(LIMITER, new ConnectionLimit(open, limits.maxConnections()));
     pipeline.addLast(
         IDLE, new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
@@ -123,7 +128,7 @@ public final class NoticeServer implements AutoCloseable {
     // after the aggregator: it sees the request once whole
     pipeline.addLast(DEADLINES, new Deadlines(limits.headerTimeout().toMillis()));
     pipeline.addLast(CHUNKED, new ChunkedWriteHandler());
-    pipeline.addLast(HANDLER, new NoticeHandler(pages));
+    pipeline.addLast(HANDLER, new NoticeHandler(pages, budget));
   }
 
   /**

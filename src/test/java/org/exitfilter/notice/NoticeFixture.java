@@ -60,6 +60,11 @@ final class NoticeFixture implements AutoCloseable {
     return file;
   }
 
+  /** The notice's first listener, on 127.0.0.1. */
+  InetSocketAddress address() {
+    return new InetSocketAddress("127.0.0.1", server.addresses().get(0).getPort());
+  }
+
   URI uri(String pathAndQuery) {
     InetSocketAddress address = server.addresses().get(0);
     return URI.create("http://127.0.0.1:" + address.getPort() + pathAndQuery);

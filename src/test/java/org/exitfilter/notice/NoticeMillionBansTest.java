@@ -15,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import org.exitfilter.testing.Await;
+import org.exitfilter.testing.RawClient;
+import org.exitfilter.testing.RawResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,6 +113,32 @@ class NoticeMillionBansTest {
     assertThat(notice.get("/bans?lang=en&q=site-077777").body())
         .as("ten names contain it")
         .contains("Entries 1 to 10 of 10");
+  }
+
+  @Test
+  void atMostTwoVisitorsAreSentTheWholeListAtATime() throws Exception {
+    String get = "GET /bans.json HTTP/1.1\r\nHost: exit\r\n\r\n";
+    // Two visitors who take the list slowly (they read nothing): 170 MB do not fit their sockets.
+    try (RawClient first = RawClient.connect(notice.address());
+        RawClient second = RawClient.connect(notice.address())) {
+      first.send(get);
+      assertThat(first.readResponseHead().status()).isEqualTo(200);
+      second.send(get);
+      assertThat(second.readResponseHead().status()).isEqualTo(200);
+
+      try (RawClient third = RawClient.connect(notice.address())) {
+        RawResponse busy = third.send(get).readResponseHead();
+        assertThat(busy.status()).isEqualTo(503);
+        assertThat(busy.header("Retry-After")).isEqualTo("60");
+      }
+    }
+    // Both left: the next visitor is sent the list again.
+    Await.untilAsserted(
+        () -> {
+          try (RawClient next = RawClient.connect(notice.address())) {
+            assertThat(next.send(get).readResponseHead().status()).isEqualTo(200);
+          }
+        });
   }
 
   @Test
